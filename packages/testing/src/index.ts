@@ -1,0 +1,17 @@
+/**
+ * @rexec/testing — SSH hosts for tests, examples and benchmarks. Usage:
+ *  - In a package's vitest.config.ts: `test: { globalSetup: ['../testing/src/global-setup.ts'] }`
+ *    starts ONE host for the run (OpenSSH sshd on 127.0.0.1, else the embedded ssh2 server).
+ *  - In a test: `const h = testHost();` → `{ host, port, username, privateKeyPath, privateKey,
+ *    knownHostsPath, hostKeyFingerprint, kind, logPath }`; connect with `privateKey` and `knownHostsPath`.
+ *  - A host of your own (other sshd settings, a host to break): `const h = await startSshHost({ maxSessions: 2 })`
+ *    then `await h.stop()` in `afterAll`. `kind: 'embedded'` forces the ssh2 server.
+ *  - REXEC_TEST_SSHD=openssh makes a missing sshd an error (CI); =embedded forces the ssh2 server.
+ *    REXEC_TEST_SSHD_LOG=1 prints the host log at teardown (it is printed anyway when a test failed).
+ *  - The server runs as the current user with throwaway keys in a 0700 temp dir, removed by `stop()`.
+ */
+export { startSshHost } from './start-ssh-host.js';
+export { testHost } from './test-host.js';
+export { findSshd } from './find-sshd.js';
+export { fingerprintOf } from './keys.js';
+export type { SshHost, SshHostInfo, SshHostKind, StartSshHostOptions } from './types.js';
