@@ -1,0 +1,50 @@
+import { createLineSplitter, type LineSplitter } from './line-splitter.js';
+
+export interface OutputCollector {
+  /** Keeps bytes up to `maxBuffer`; the first byte past it calls `onOverflow` once, later bytes are dropped. */
+  write(chunk: Buffer): void;
+  /** The stream ended: emits a last unterminated line (not after an overflow, where it would be cut). */
+  end(): void;
+  readonly overflowed: boolean;
+  /** The kept bytes as UTF-8. */
+  text(): string;
+}
+
+export interface OutputCollectorOptions {
+  readonly maxBuffer: number;
+  readonly onLine: ((line: string) => void) | undefined;
+  readonly onOverflow: () => void;
+}
+
+/** Buffers one output stream of a command, bounded by `maxBuffer`, optionally splitting it into lines. */
+export function createOutputCollector({ maxBuffer, onLine, onOverflow }: OutputCollectorOptions): OutputCollector {
+  const chunks: Buffer[] = [];
+  const splitter: LineSplitter | undefined = onLine === undefined ? undefined : createLineSplitter(onLine);
+  let size = 0;
+  let overflowed = false;
+  return {
+    write(chunk) {
+      if (overflowed) return;
+      const room = maxBuffer - size;
+      const kept = chunk.length <= room ? chunk : chunk.subarray(0, room);
+      if (kept.length > 0) {
+        chunks.push(kept);
+        size += kept.length;
+        splitter?.write(kept);
+      }
+      if (kept.length < chunk.length) {
+        overflowed = true;
+        onOverflow();
+      }
+    },
+    end() {
+      if (!overflowed) splitter?.end();
+    },
+    get overflowed() {
+      return overflowed;
+    },
+    text() {
+      return Buffer.concat(chunks, size).toString('utf8');
+    },
+  };
+}

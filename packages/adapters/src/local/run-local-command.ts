@@ -1,0 +1,112 @@
+import { constants } from 'node:os';
+import type { Readable } from 'node:stream';
+import { execa } from 'execa';
+import type { ExecResult, ExecSpec } from '../contract.js';
+import { ConfigError } from '../errors/index.js';
+import { describe } from '../errors/messages.js';
+import { createOutputCollector } from './output-collector.js';
+import type { ResolvedLocalAdapterOptions } from './local-adapter-options.js';
+import { createTreeKiller, type KillReason, type TreeKiller } from './process-group.js';
+
+/** One local command in flight: its eventual result, and a way to kill its whole process tree. */
+export interface LocalRun {
+  /** The shell's pid, which is also its process group id; undefined when it could not be spawned. */
+  readonly pid: number | undefined;
+  readonly result: Promise<ExecResult>;
+  kill(reason: KillReason): void;
+}
+
+type StdinOptions = { stdin: 'ignore' } | { input: string | Buffer } | { stdin: [Readable, 'pipe'] };
+
+function stdinOptions(stdin: ExecSpec['stdin']): StdinOptions {
+  if (stdin === undefined) return { stdin: 'ignore' }; // empty, never the parent's stdin
+  if (typeof stdin === 'string' || Buffer.isBuffer(stdin)) return { input: stdin };
+  return { stdin: [stdin, 'pipe'] };
+}
+
+function exitCodeOf(exitCode: number | undefined, signal: string | undefined): number {
+  if (exitCode !== undefined) return exitCode;
+  const number = signal === undefined ? undefined : constants.signals[signal as NodeJS.Signals];
+  return 128 + (number ?? 0);
+}
+
+/** Spawns `shell -c command` as the leader of a new process group and collects its output. */
+export function runLocalCommand(spec: ExecSpec, options: Readonly<ResolvedLocalAdapterOptions>): LocalRun {
+  const maxBuffer = spec.maxBuffer ?? options.maxBuffer;
+  const subprocess = execa(options.shell, [...options.shellArgs, spec.command], {
+    ...stdinOptions(spec.stdin),
+    cwd: spec.cwd,
+    env: spec.env,
+    extendEnv: true,
+    stdout: 'pipe',
+    stderr: 'pipe',
+    buffer: false,
+    detached: true,
+    cleanup: false,
+    reject: false,
+  });
+  const pid = subprocess.pid;
+  const killer: TreeKiller =
+    pid === undefined
+      ? { reason: null, kill: () => undefined, dispose: () => undefined }
+      : createTreeKiller({ pid, killSignal: options.killSignal, forceKillAfterDelay: options.forceKillAfterDelay });
+
+  let callbackFailure: { error: unknown } | undefined;
+  const guard = (listener: ((line: string) => void) | undefined) =>
+    listener === undefined
+      ? undefined
+      : (line: string): void => {
+          if (callbackFailure !== undefined) return;
+          try {
+            listener(line);
+          } catch (error) {
+            callbackFailure = { error };
+            killer.kill('callback');
+          }
+        };
+  const onOverflow = (): void => killer.kill('maxBuffer');
+  const stdout = createOutputCollector({ maxBuffer, onLine: guard(spec.onStdoutLine), onOverflow });
+  const stderr = createOutputCollector({ maxBuffer, onLine: guard(spec.onStderrLine), onOverflow });
+  subprocess.stdout.on('data', (chunk: Buffer) => stdout.write(chunk));
+  subprocess.stdout.on('end', () => stdout.end());
+  subprocess.stderr.on('data', (chunk: Buffer) => stderr.write(chunk));
+  subprocess.stderr.on('end', () => stderr.end());
+
+  const timer = spec.timeout ? setTimeout(() => killer.kill('timeout'), spec.timeout) : undefined;
+  timer?.unref();
+  const onAbort = (): void => killer.kill('abort');
+  if (spec.signal?.aborted === true) onAbort();
+  else spec.signal?.addEventListener('abort', onAbort, { once: true });
+
+  const result = (async (): Promise<ExecResult> => {
+    const outcome = await subprocess;
+    clearTimeout(timer);
+    spec.signal?.removeEventListener('abort', onAbort);
+    killer.dispose();
+    if (callbackFailure !== undefined) throw callbackFailure.error;
+    if (outcome.exitCode === undefined && outcome.signal === undefined) {
+      const where = spec.cwd === undefined ? '' : ` in "${spec.cwd}"`;
+      throw new ConfigError(
+        `Could not start the shell "${options.shell}"${where} (${outcome.code ?? 'spawn failed'}); ` +
+          'install it or set the LocalAdapter "shell" option to an existing shell',
+        'shell',
+        // No `cause`: execa's error and Node's spawn error both carry the command line, which may hold secrets.
+      );
+    }
+    // A cause with no kill of ours is a failure around the process, e.g. the stdin stream errored.
+    if (killer.reason === null && outcome.cause !== undefined) {
+      throw outcome.cause instanceof Error ? outcome.cause : new Error(describe(outcome.cause));
+    }
+    return {
+      stdout: stdout.text(),
+      stderr: stderr.text(),
+      exitCode: exitCodeOf(outcome.exitCode, outcome.signal),
+      signal: outcome.signal ?? null,
+      timedOut: killer.reason === 'timeout',
+      isCanceled: killer.reason === 'abort' || killer.reason === 'dispose',
+      isMaxBuffer: killer.reason === 'maxBuffer',
+      duration: outcome.durationMs,
+    };
+  })();
+  return { pid, result, kill: (reason) => killer.kill(reason) };
+}

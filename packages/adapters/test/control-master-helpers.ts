@@ -1,0 +1,26 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SshHostInfo } from '@rexec/testing';
+import type { ControlMasterAdapterOptions } from '../src/index.js';
+
+/** A private socket dir under /tmp (short: sockets are limited to 86 bytes), removed by `cleanup`. */
+export function createSocketDir(): { readonly dir: string; cleanup(): void } {
+  const dir = mkdtempSync(join('/tmp', 'rexec-cmt-'));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Options reaching the harness host with its throwaway key, ignoring ~/.ssh/config. */
+export function harnessOptions(host: SshHostInfo, socketDir: string, extra: Partial<ControlMasterAdapterOptions> = {}): ControlMasterAdapterOptions {
+  return {
+    host: host.host,
+    port: host.port,
+    username: host.username,
+    privateKey: host.privateKeyPath,
+    knownHosts: host.knownHostsPath,
+    configFile: '/dev/null',
+    controlPath: join(socketDir, '%C'),
+    readyTimeout: 20_000,
+    checkTimeout: 5000,
+    ...extra,
+  };
+}
