@@ -1,0 +1,96 @@
+import { posix } from 'node:path';
+import { Readable } from 'node:stream';
+import { ConfigError } from '@rexec/adapters';
+
+/** The resolved settings of one command: a shell's defaults, then the command's own modifiers. */
+export interface CommandSettings {
+  /** Working directory, or undefined for the adapter's own (locally: the process's cwd). */
+  readonly cwd: string | undefined;
+  /** Variables merged onto the target's environment. */
+  readonly env: Readonly<Record<string, string>>;
+  /** Milliseconds before the command is killed; 0 means no timeout. */
+  readonly timeout: number;
+  /** Resolve with the output instead of rejecting when the command fails. */
+  readonly nothrow: boolean;
+  /** Echo the command and its output to this process's stdout/stderr (unless `quiet`). */
+  readonly verbose: boolean;
+  /** Never echo, even when `verbose`. */
+  readonly quiet: boolean;
+  /** Bytes of stdout (and of stderr) kept; undefined for the adapter's default. */
+  readonly maxBuffer: number | undefined;
+}
+
+export const DEFAULT_COMMAND_SETTINGS: CommandSettings = Object.freeze({
+  cwd: undefined,
+  env: Object.freeze({}),
+  timeout: 0,
+  nothrow: false,
+  verbose: false,
+  quiet: false,
+  maxBuffer: undefined,
+});
+
+export type CommandStdin = string | Buffer | Readable;
+
+/** Throws `ConfigError` unless `ms` is a finite number of milliseconds >= 0. */
+export function validateTimeout(ms: unknown): number {
+  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
+    throw new ConfigError(
+      `timeout must be a finite number of milliseconds >= 0 (0 means no timeout), got ${String(ms)}`,
+      'timeout',
+    );
+  }
+  return ms;
+}
+
+export function validateCwd(dir: unknown): string {
+  if (typeof dir !== 'string' || dir === '' || dir.includes('\0')) {
+    throw new ConfigError(`cwd must be a non-empty directory path without NUL bytes, got ${JSON.stringify(dir) ?? String(dir)}`, 'cwd');
+  }
+  return dir;
+}
+
+/** Relative paths are taken from `base` (POSIX, as remote hosts are); absolute ones replace it. */
+export function resolveCwd(base: string | undefined, dir: string): string {
+  return base === undefined || posix.isAbsolute(dir) ? dir : posix.join(base, dir);
+}
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Names must be shell variable names (remote adapters write `export NAME=value`); values strings. */
+export function validateEnv(vars: unknown): Readonly<Record<string, string>> {
+  if (typeof vars !== 'object' || vars === null || Array.isArray(vars)) {
+    throw new ConfigError('env must be an object of variable names to string values, e.g. { NODE_ENV: "production" }', 'env');
+  }
+  for (const [name, value] of Object.entries(vars)) {
+    if (!ENV_NAME.test(name)) {
+      throw new ConfigError(`env name ${JSON.stringify(name)} is not a valid variable name (letters, digits, _; not starting with a digit)`, 'env');
+    }
+    if (typeof value !== 'string' || value.includes('\0')) {
+      throw new ConfigError(`env ${name} must be a string without NUL bytes, got ${typeof value}; convert it with String()`, 'env');
+    }
+  }
+  return Object.freeze({ ...(vars as Record<string, string>) });
+}
+
+export function validateMaxBuffer(bytes: unknown): number {
+  if (typeof bytes !== 'number' || !Number.isSafeInteger(bytes) || bytes <= 0) {
+    throw new ConfigError(`maxBuffer must be a positive whole number of bytes, got ${String(bytes)}`, 'maxBuffer');
+  }
+  return bytes;
+}
+
+export function validateStdin(input: unknown): CommandStdin {
+  if (typeof input === 'string' || Buffer.isBuffer(input) || input instanceof Readable) return input;
+  throw new ConfigError(`stdin must be a string, a Buffer or a Readable stream, got ${input === null ? 'null' : typeof input}`, 'stdin');
+}
+
+export function validateSignal(signal: unknown): AbortSignal {
+  if (signal instanceof AbortSignal) return signal;
+  throw new ConfigError('signal must be an AbortSignal, e.g. new AbortController().signal', 'signal');
+}
+
+export function validateFlag(name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new ConfigError(`${name} must be true or false, got ${String(value)}`, name);
+  return value;
+}

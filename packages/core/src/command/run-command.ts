@@ -1,0 +1,32 @@
+import type { Adapter } from '@rexec/adapters';
+import { buildExecSpec, type ExecSpecInputs } from './build-exec-spec.js';
+import { echoCommand } from './echo.js';
+import { settleResult, type Settlement } from './settle-result.js';
+
+export interface RunInputs extends ExecSpecInputs {
+  readonly adapter: () => Adapter;
+  /** The command with secrets masked. */
+  readonly display: string;
+  /** Read when the command ends, so `.nothrow()` applied while it runs counts. */
+  readonly nothrow: () => boolean;
+}
+
+/**
+ * Runs one command on its adapter and decides how it settles. Never rejects: an adapter failure
+ * (cannot start, transport lost, bad cwd) becomes a failed settlement carrying that error.
+ */
+export async function runCommand(inputs: RunInputs): Promise<Settlement> {
+  try {
+    const adapter = inputs.adapter();
+    if (inputs.echoes()) echoCommand(inputs.display, adapter.target);
+    const result = await adapter.exec(buildExecSpec(inputs));
+    return settleResult(result, {
+      display: inputs.display,
+      target: adapter.target,
+      nothrow: inputs.nothrow(),
+      timeout: inputs.settings.timeout,
+    });
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error : new Error(String(error)) };
+  }
+}
