@@ -1,0 +1,181 @@
+/**
+ * The public shape of the generic resource pool: its factory, options, stats, events and handle.
+ * Nothing here knows about SSH; `$.ssh` wraps ssh2 connections in this pool.
+ */
+
+import type { DestroyReason, PoolEventTarget, PoolEvents, PoolMetrics } from './pool-events.js';
+
+export type {
+  CircuitEvent,
+  DestroyReason,
+  PoolEventName,
+  PoolEvents,
+  PoolEventTarget,
+  PoolListener,
+  PoolMetrics,
+  ResourceState,
+} from './pool-events.js';
+
+export type QueuePriority = 'fifo' | 'lifo';
+
+export type CircuitStateName = 'closed' | 'open' | 'half-open';
+
+/** How the pool makes, ends and checks resources. */
+export interface PoolFactory<T> {
+  create(): Promise<T>;
+  destroy(resource: T): Promise<void>;
+  /** Resolves `true` while the resource is usable. A throw, a rejection or a hang means "invalid". */
+  validate?(resource: T): Promise<boolean>;
+  /** The id events and `idOf` use for a new resource (unique per process); default `<target>#<n>`. */
+  id?(resource: T): string;
+}
+
+/** A timer handle as returned by `setTimeout` (Node's has `unref`). */
+export interface TimerHandle {
+  unref?(): unknown;
+}
+
+/** Time as the pool sees it. Inject one in tests; the default reads `Date.now` and the global timers. */
+export interface PoolClock {
+  now(): number;
+  setTimeout(callback: () => void, ms: number): TimerHandle;
+  clearTimeout(handle: TimerHandle): void;
+}
+
+export interface CircuitBreakerOptions {
+  enabled?: boolean;
+  /** Consecutive creation/validation failures that open the circuit. */
+  threshold?: number;
+  /** Ms the circuit stays open before one probe is let through. */
+  timeout?: number;
+  /** Ms without a failure after which the failure count starts again from zero. */
+  resetTimeout?: number;
+  /** Successful probes that close a half-open circuit. */
+  successThreshold?: number;
+}
+
+/** The pool options of SPEC §4 that are not SSH-specific, plus `target` and `clock`. */
+export interface PoolOptions<T = unknown> {
+  /** A label used in messages, events, ids and Prometheus labels. */
+  target?: string;
+  min?: number;
+  max?: number;
+  idle?: number;
+  acquire?: number;
+  evictionRun?: number;
+  maxLifetime?: number;
+  maxConnecting?: number;
+  leaseWarning?: number;
+  validate?: boolean;
+  validateInterval?: number;
+  validateOnBorrow?: boolean;
+  validateOnReturn?: boolean;
+  validator?: (resource: T) => Promise<boolean> | boolean;
+  healthCheckRetries?: number;
+  queueSize?: number;
+  queueTimeout?: number;
+  queuePriority?: QueuePriority;
+  retryFailed?: boolean;
+  retryAttempts?: number;
+  retryDelay?: number;
+  recreateOnError?: boolean;
+  circuitBreaker?: CircuitBreakerOptions;
+  metrics?: boolean;
+  metricsInterval?: number;
+  clock?: PoolClock;
+}
+
+export interface ResolvedCircuitBreakerOptions {
+  readonly enabled: boolean;
+  readonly threshold: number;
+  readonly timeout: number;
+  readonly resetTimeout: number;
+  readonly successThreshold: number;
+}
+
+/** Options after defaults: every field present. Internals accept only this. */
+export interface ResolvedPoolOptions<T = unknown> {
+  readonly target: string;
+  readonly min: number;
+  readonly max: number;
+  readonly idle: number;
+  readonly acquire: number;
+  readonly evictionRun: number;
+  /** `Infinity` when resources are never retired for age. */
+  readonly maxLifetime: number;
+  readonly maxConnecting: number;
+  readonly leaseWarning: number;
+  readonly validate: boolean;
+  readonly validateInterval: number;
+  readonly validateOnBorrow: boolean;
+  readonly validateOnReturn: boolean;
+  readonly validator: ((resource: T) => Promise<boolean> | boolean) | undefined;
+  readonly healthCheckRetries: number;
+  readonly queueSize: number;
+  readonly queueTimeout: number;
+  readonly queuePriority: QueuePriority;
+  readonly retryFailed: boolean;
+  readonly retryAttempts: number;
+  readonly retryDelay: number;
+  readonly recreateOnError: boolean;
+  readonly circuitBreaker: ResolvedCircuitBreakerOptions;
+  readonly metrics: boolean;
+  readonly metricsInterval: number;
+  readonly clock: PoolClock;
+}
+
+/** `stats()`: every SPEC §5 field, plus `pending`, `validating` and `closing`. */
+export interface PoolStats extends PoolMetrics {
+  /** Lent out. */
+  active: number;
+  /** Ready to lend. */
+  idle: number;
+  /** Acquires not yet served. */
+  waiting: number;
+  /** Resources that exist: active + idle + validating + closing. */
+  total: number;
+  /** Creates in flight (counted against `max`). */
+  pending: number;
+  validating: number;
+  closing: number;
+  min: number;
+  max: number;
+  /** Acquires served by a resource that already existed. */
+  hits: number;
+  /** Acquires served by a resource created for them. */
+  misses: number;
+  healthChecksPassed: number;
+  healthCheckFailures: number;
+  circuit: CircuitStateName;
+}
+
+export interface AcquireOptions {
+  /** Aborting rejects the acquire with `signal.reason` and removes it from the queue. */
+  signal?: AbortSignal;
+  /** Ms this acquire may wait; default `min(acquire, queueTimeout)`. */
+  timeout?: number;
+}
+
+export interface DrainOptions {
+  /** Ms to wait for borrowed resources to come back before destroying them; default 30000. */
+  timeout?: number;
+}
+
+export interface ResourcePool<T> extends PoolEventTarget<PoolEvents> {
+  readonly target: string;
+  acquire(options?: AcquireOptions): Promise<T>;
+  release(resource: T): Promise<void>;
+  /** Ends a resource (default reason `'error'`); an active one stops being lent. */
+  destroy(resource: T, reason?: DestroyReason): Promise<void>;
+  /** Creates resources until `min(n, max)` exist; resolves when they are ready. */
+  warm(n: number): Promise<void>;
+  /** Closes the pool gracefully: idle ones now, borrowed ones when returned or after `timeout`. */
+  drain(options?: DrainOptions): Promise<void>;
+  /** Closes the pool at once, destroying every resource, borrowed or not. */
+  clear(): Promise<void>;
+  stats(): PoolStats;
+  /** The id the pool gave this resource (as in events). */
+  idOf(resource: T): string;
+  /** Metrics in Prometheus text exposition format (`rexec_pool_*`, labelled by target). */
+  prometheus(): string;
+}
