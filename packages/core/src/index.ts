@@ -1,0 +1,26 @@
+// Errors are defined in @rexec/adapters (the lowest layer, which throws some of them) and re-exported here.
+export * from '@rexec/adapters';
+export { $, type Dollar } from './dollar.js';
+export { createShell, type CommandDefaults, type Shell, type ShellOptions } from './shell/create-shell.js';
+export { quote } from './shell/quote.js';
+export { maskSecrets } from './shell/mask-secrets.js';
+export { Command, type CommandStage } from './command/command.js';
+export { ProcessOutput, type ProcessOutputInit } from './command/process-output.js';
+// The generic resource pool (SPEC §6).
+export * from './pool/index.js';
+// `$.ssh` pooling: the pool handle, borrowed connections and pool options (SPEC §3–§5).
+export type { SshShell } from './ssh/pool/create-ssh-shell.js';
+export type {
+  PooledSshConnection,
+  SshConnectionStats,
+  SshExecOptions,
+  SshPoolEvents,
+  SshPoolHandle,
+  SshPoolOptions,
+  SshPoolStats,
+} from './ssh/pool/ssh-pool-types.js';
+// Graceful shutdown of every SSH pool on SIGINT/SIGTERM (SPEC §9).
+export { installShutdownHandlers } from './shutdown/install-shutdown-handlers.js';
+export type { ShutdownOptions } from './shutdown/shutdown-options.js';
+// What `$.ssh(target, options)` accepts (the examples name the options object `SshTargetOptions`).
+export type { HostKeyCheck, SshOptions, SshOptions as SshTargetOptions, SshTarget } from './ssh/options/ssh-options.js';

@@ -1,0 +1,69 @@
+import { readFileSync } from 'node:fs';
+import SSHConfig from 'ssh-config';
+import { ConfigError } from '@rexec/adapters';
+import { badOptionMessage, unreadableSshConfigMessage } from '../messages.js';
+
+/** What `~/.ssh/config` says about one host alias (raw: `~` and `%` tokens not yet expanded). */
+export interface SshConfigEntry {
+  readonly hostName: string | undefined;
+  readonly user: string | undefined;
+  readonly port: number | undefined;
+  readonly identityFiles: readonly string[];
+}
+
+/** Reads a file as UTF-8, or returns undefined when it does not exist. Injectable for tests. */
+export type ReadOptionalFile = (path: string) => string | undefined;
+
+const EMPTY: SshConfigEntry = Object.freeze({ hostName: undefined, user: undefined, port: undefined, identityFiles: [] });
+
+/**
+ * Looks `alias` up in the SSH config file at `path` the way OpenSSH does: keywords are case-insensitive,
+ * the first value obtained wins, wildcard `Host` blocks apply. A missing file means "no settings".
+ * `Match exec` is never evaluated (no shell runs while options are read); `Include` is not followed.
+ */
+export function resolveSshConfig(alias: string, path: string, readFile: ReadOptionalFile = readOptionalFile): SshConfigEntry {
+  let text: string | undefined;
+  try {
+    text = readFile(path);
+  } catch (error) {
+    throw new ConfigError(unreadableSshConfigMessage(path, reasonOf(error)), 'sshConfig', { cause: error });
+  }
+  if (text === undefined) return EMPTY;
+  const computed = SSHConfig.parse(text).compute(alias, { ignoreCase: true, matchExec: false });
+  return Object.freeze({
+    hostName: first(computed['hostname']),
+    user: first(computed['user']),
+    port: parseConfigPort(first(computed['port']), path),
+    identityFiles: Object.freeze(all(computed['identityfile'])),
+  });
+}
+
+function first(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function all(value: string | string[] | undefined): string[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value.filter((item) => item.toLowerCase() !== 'none') : value.toLowerCase() === 'none' ? [] : [value];
+}
+
+function parseConfigPort(text: string | undefined, path: string): number | undefined {
+  if (text === undefined) return undefined;
+  const port = Number(text);
+  if (/^\d+$/.test(text) && port >= 1 && port <= 65535) return port;
+  throw new ConfigError(badOptionMessage('port', `${path} sets Port "${text}", which is not an integer from 1 to 65535`), 'port');
+}
+
+function readOptionalFile(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+function reasonOf(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' ? code : error instanceof Error ? error.message : String(error);
+}

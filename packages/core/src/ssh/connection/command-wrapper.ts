@@ -1,0 +1,36 @@
+import { ConfigError } from '@rexec/adapters';
+import type { ExecSpec } from '@rexec/adapters';
+import { quote } from '../../shell/quote.js';
+import { badEnvNameMessage } from '../messages.js';
+
+/** The first stderr line of every remote command: the process group id of its session (see `pgid-filter.ts`). */
+export const PGID_MARKER = 'rexec:pgid=';
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * The shell source sent in the exec request. sshd runs it with the user's login shell (`$SHELL -c`),
+ * which must be POSIX-like (sh, dash, bash, zsh, ksh). It:
+ *  1. prints `rexec:pgid=$$` to stderr: sshd starts every session with `setsid()`, so `$$` is the id of the
+ *     process group holding the whole command; a timeout or abort kills that group from a second channel
+ *     (sshd refuses `signal` requests for root logins, see docs/ssh.md);
+ *  2. `cd -- dir || exit` (sshd has no working-directory request);
+ *  3. `export K=v` (sshd's `AcceptEnv` refuses env requests by default);
+ *  4. runs the command on its own line, so its own `;`, `&&`, comments and heredocs mean what they do locally.
+ */
+export function wrapRemoteCommand(spec: Pick<ExecSpec, 'command' | 'cwd' | 'env'>): string {
+  const lines = [`printf '${PGID_MARKER}%s\\n' "$$" >&2`];
+  if (spec.cwd !== undefined) lines.push(`cd -- ${quote(spec.cwd)} || exit`);
+  const env = Object.entries(spec.env ?? {});
+  if (env.length > 0) {
+    for (const [name] of env) if (!ENV_NAME.test(name)) throw new ConfigError(badEnvNameMessage(name), 'env');
+    lines.push(`export ${env.map(([name, value]) => `${name}=${quote(value)}`).join(' ')}`);
+  }
+  lines.push(spec.command);
+  return lines.join('\n');
+}
+
+/** The command that signals a session's process group from a second channel (POSIX `kill -s SIG -- -pgid`). */
+export function killGroupCommand(pgid: number, signal: 'TERM' | 'KILL'): string {
+  return `kill -s ${signal} -- -${pgid} 2>/dev/null || kill -${signal} -${pgid} 2>/dev/null; exit 0`;
+}

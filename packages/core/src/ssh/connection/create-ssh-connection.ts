@@ -1,0 +1,179 @@
+import type { Socket } from 'node:net';
+import { inspect } from 'node:util';
+import type { Client } from 'ssh2';
+import { ConnectionError, type ExecResult, type ExecSpec } from '@rexec/adapters';
+import { connectionLostMessage, notConnectedMessage } from '../messages.js';
+import { isChannelRefusedError } from './channel-refused-error.js';
+import { killGroupCommand, wrapRemoteCommand } from './command-wrapper.js';
+import { startKeepalive } from './keepalive.js';
+import { createChannelOpener } from './open-exec-channel.js';
+import { runOnChannel, type RunningCommand } from './run-on-channel.js';
+import type { SshConnection } from './ssh-connection.js';
+import { sendKeepalive } from './ssh2-internals.js';
+
+/** Everything a live connection needs; built by `connectSsh` once the handshake and auth succeeded. */
+export interface SshConnectionContext {
+  readonly id: string;
+  readonly target: string;
+  readonly client: Client;
+  /** The TCP socket under `client`: ref'd only while a channel is open. */
+  readonly socket: Socket;
+  readonly createdAt: number;
+  readonly now: () => number;
+  readonly keepaliveInterval: number;
+  readonly keepaliveCountMax: number;
+  readonly forceKillAfterDelay: number;
+  readonly maxBuffer: number;
+}
+
+const KILL_CHANNEL_ATTEMPTS = 5;
+
+/** Wraps a ready ssh2 client as an `SshConnection` (see the interface for the contract). */
+export function createSshConnection(ctx: SshConnectionContext): SshConnection {
+  const { client, socket, target } = ctx;
+  let open = true;
+  let closeError: Error | undefined;
+  let openChannels = 0;
+  let refs = 0;
+  let closing: Promise<void> | undefined;
+  const listeners: Array<(error: Error | undefined) => void> = [];
+  const running = new Set<RunningCommand>();
+  let resolveClosed: () => void = () => undefined;
+  const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
+
+  const retain = (): void => void (refs++ === 0 && socket.ref());
+  const release = (): void => void (--refs === 0 && socket.unref());
+  const lost = (reason: string, cause?: unknown): ConnectionError =>
+    new ConnectionError(connectionLostMessage(target, reason), target, cause === undefined ? {} : { cause });
+
+  const keepalive = startKeepalive({
+    interval: ctx.keepaliveInterval,
+    countMax: ctx.keepaliveCountMax,
+    send: (onReply) => sendKeepalive(client, onReply),
+    onDead: () => {
+      closeError ??= lost(`no reply to ${ctx.keepaliveCountMax} keepalives in a row`);
+      client.destroy();
+    },
+  });
+
+  const markClosed = (): void => {
+    if (!open) return;
+    open = false;
+    keepalive.stop();
+    resolveClosed();
+    for (const listener of listeners.splice(0)) {
+      try {
+        listener(closeError);
+      } catch {
+        // a throwing listener must not break the transport's close handling
+      }
+    }
+  };
+  client.on('error', (error: Error) => {
+    closeError ??= lost(error.message, error);
+    client.destroy();
+  });
+  client.on('close', () => {
+    if (closing === undefined) closeError ??= lost('the server closed the connection');
+    markClosed();
+  });
+  socket.unref();
+
+  const opener = createChannelOpener({ client, target, now: ctx.now, isOpen: () => open, closeError: () => closeError });
+
+  const killGroup = (pgid: number, signal: 'TERM' | 'KILL', attempt = 1): void => {
+    if (!open) return;
+    retain();
+    opener.open(killGroupCommand(pgid, signal), (channel) => {
+      channel.on('error', () => undefined);
+      channel.stderr.on('error', () => undefined);
+      channel.on('close', () => {
+        opener.noteChannelClosed();
+        release();
+      });
+      channel.resume();
+      channel.stderr.resume();
+      channel.end();
+    }).then(
+      () => undefined,
+      (error: unknown) => {
+        release();
+        if (!isChannelRefusedError(error) || attempt >= KILL_CHANNEL_ATTEMPTS) return;
+        setTimeout(() => killGroup(pgid, signal, attempt + 1), 100 * attempt).unref();
+      },
+    );
+  };
+
+  const exec = async (spec: ExecSpec): Promise<ExecResult> => {
+    if (!open) throw new ConnectionError(notConnectedMessage(target), target, closeError === undefined ? {} : { cause: closeError });
+    const command = wrapRemoteCommand(spec);
+    openChannels++;
+    retain();
+    try {
+      const run = await opener.open(command, (channel) => {
+        const started = runOnChannel(channel, spec, {
+          target,
+          now: ctx.now,
+          maxBuffer: ctx.maxBuffer,
+          forceKillAfterDelay: ctx.forceKillAfterDelay,
+          transportOpen: () => open,
+          killGroup,
+        });
+        running.add(started);
+        return started;
+      });
+      try {
+        return await run.result;
+      } finally {
+        running.delete(run);
+        opener.noteChannelClosed();
+      }
+    } finally {
+      openChannels--;
+      release();
+    }
+  };
+
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      if (open && running.size > 0) {
+        const results = [...running].map((run) => (run.kill('dispose'), run.result.catch(() => undefined)));
+        await Promise.race([Promise.all(results), delay(ctx.forceKillAfterDelay)]);
+      }
+      if (open) client.end();
+      await Promise.race([closed, delay(ctx.forceKillAfterDelay)]);
+      if (open) {
+        client.destroy();
+        socket.destroy();
+        markClosed();
+      }
+    })();
+    return closing;
+  };
+
+  const describe = (): string => `SshConnection(${ctx.id}, ${open ? 'open' : 'closed'}, channels: ${openChannels})`;
+  return {
+    id: ctx.id,
+    target,
+    client,
+    createdAt: ctx.createdAt,
+    get isOpen() {
+      return open;
+    },
+    get openChannels() {
+      return openChannels;
+    },
+    exec,
+    onClose(listener) {
+      if (open) listeners.push(listener);
+      else queueMicrotask(() => listener(closeError));
+    },
+    close,
+    toJSON: () => ({ id: ctx.id, target, createdAt: ctx.createdAt, isOpen: open, openChannels }),
+    [inspect.custom]: describe,
+  } as SshConnection;
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}

@@ -1,0 +1,81 @@
+import type { Client, ClientChannel } from 'ssh2';
+import { ConnectionError } from '@rexec/adapters';
+import { connectionLostMessage, execRefusedMessage, notConnectedMessage } from '../messages.js';
+import { ChannelRefusedError } from './channel-refused-error.js';
+
+export interface ChannelOpener {
+  /**
+   * Opens a session channel, sends the exec request, and calls `setup` with the channel synchronously inside
+   * ssh2's callback: ssh2 may emit the channel's data, exit and close events in the same tick (several packets
+   * parsed from one read), so listeners attached after an `await` could miss them.
+   */
+  open<T>(command: string, setup: (channel: ClientChannel) => T): Promise<T>;
+  /** Tells the opener a channel of this connection just closed. */
+  noteChannelClosed(): void;
+}
+
+export interface ChannelOpenerOptions {
+  readonly client: Client;
+  readonly target: string;
+  readonly now: () => number;
+  readonly isOpen: () => boolean;
+  /** Why the transport closed, when it did. */
+  readonly closeError: () => Error | undefined;
+}
+
+/**
+ * sshd frees a session slot only when it garbage-collects the closed channel, a moment after the close
+ * handshake: an open sent right after a channel closed can be refused although the connection is below
+ * `MaxSessions`. Such a refusal is retried after these delays, so a `ChannelRefusedError` means "full".
+ */
+const RACE_WINDOW_MS = 250;
+const RACE_RETRY_DELAYS_MS = [20, 60];
+
+/** Opens exec channels on one client, mapping failures: refused → `ChannelRefusedError`, else `ConnectionError`. */
+export function createChannelOpener(options: ChannelOpenerOptions): ChannelOpener {
+  const { client, target } = options;
+  let lastClosedAt = Number.NEGATIVE_INFINITY;
+
+  const lost = (reason: string, cause: unknown): Error =>
+    options.isOpen() ? new ConnectionError(connectionLostMessage(target, reason), target, { cause }) : (options.closeError() ?? new ConnectionError(connectionLostMessage(target, reason), target, { cause }));
+
+  const openOnce = <T>(command: string, setup: (channel: ClientChannel) => T): Promise<T> =>
+    new Promise((resolve, reject) => {
+      const callback = (error: Error | undefined, channel: ClientChannel): void => {
+        if (error === undefined) return resolve(setup(channel));
+        const reason = (error as Error & { reason?: unknown }).reason;
+        if (typeof reason === 'number') {
+          const description = error.message.replace(/^\(SSH\) Channel open failure: /, '');
+          return reject(new ChannelRefusedError(target, reason, description, { cause: error }));
+        }
+        if (error.message === 'Unable to exec') return reject(new ConnectionError(execRefusedMessage(target), target, { cause: error }));
+        reject(lost(error.message, error));
+      };
+      try {
+        client.exec(command, callback);
+      } catch (error) {
+        // ssh2 throws "Not connected" synchronously once the socket is gone
+        reject(new ConnectionError(notConnectedMessage(target), target, { cause: error }));
+      }
+    });
+
+  const open = async <T>(command: string, setup: (channel: ClientChannel) => T): Promise<T> => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await openOnce(command, setup);
+      } catch (error) {
+        const delay = RACE_RETRY_DELAYS_MS[attempt];
+        const racing = options.now() - lastClosedAt <= RACE_WINDOW_MS;
+        if (!(error instanceof ChannelRefusedError) || !racing || delay === undefined || !options.isOpen()) throw error;
+        await new Promise((resolve) => setTimeout(resolve, delay).unref());
+      }
+    }
+  };
+
+  return {
+    open,
+    noteChannelClosed: () => {
+      lastClosedAt = options.now();
+    },
+  };
+}

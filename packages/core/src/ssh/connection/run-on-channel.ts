@@ -1,0 +1,157 @@
+import { constants } from 'node:os';
+import type { Readable } from 'node:stream';
+import type { ClientChannel } from 'ssh2';
+import { ConnectionError, type ExecResult, type ExecSpec } from '@rexec/adapters';
+import { connectionLostMessage, noExitStatusMessage } from '../messages.js';
+import { createOutputCollector } from './output-collector.js';
+import { createPgidFilter } from './pgid-filter.js';
+import { recordedExit, sendSignalRequest } from './ssh2-internals.js';
+
+export type KillReason = 'timeout' | 'abort' | 'maxBuffer' | 'callback' | 'dispose';
+
+export interface ChannelRunContext {
+  readonly target: string;
+  readonly now: () => number;
+  /** Used when the spec sets no `maxBuffer`. */
+  readonly maxBuffer: number;
+  /** Milliseconds between TERM and KILL, and between KILL and closing the channel. */
+  readonly forceKillAfterDelay: number;
+  readonly transportOpen: () => boolean;
+  /** Signals a process group from a second channel; best effort, never throws. */
+  readonly killGroup: (pgid: number, signal: 'TERM' | 'KILL') => void;
+}
+
+export interface RunningCommand {
+  readonly result: Promise<ExecResult>;
+  kill(reason: KillReason): void;
+}
+
+function exitCodeOf(signal: string): number {
+  return 128 + (constants.signals[signal as NodeJS.Signals] ?? 0);
+}
+
+/**
+ * Runs one command on an open exec channel: collects output (bounded, line callbacks guarded), writes
+ * stdin then EOF, and on timeout/abort/overflow kills the remote process group (TERM, then KILL after
+ * `forceKillAfterDelay`, then closes the channel). Resolves for any exit; rejects with `ConnectionError`
+ * when no exit status arrived and nobody killed the command (never a made-up 0).
+ */
+export function runOnChannel(channel: ClientChannel, spec: ExecSpec, ctx: ChannelRunContext): RunningCommand {
+  const started = ctx.now();
+  let exit: { code: number | null; signal: string | null } | undefined;
+  let killReason: KillReason | undefined;
+  let lastSignal: 'TERM' | 'KILL' = 'TERM';
+  let failure: { error: unknown } | undefined;
+  let stdinError: unknown;
+  let pgid: number | undefined;
+  let finished = false;
+  const timers: NodeJS.Timeout[] = [];
+  const later = (ms: number, fn: () => void): void => {
+    const timer = setTimeout(fn, ms);
+    timer.unref();
+    timers.push(timer);
+  };
+
+  const signalRemote = (name: 'TERM' | 'KILL'): void => {
+    lastSignal = name;
+    sendSignalRequest(channel, name);
+    if (pgid !== undefined) ctx.killGroup(pgid, name);
+  };
+  const kill = (reason: KillReason): void => {
+    if (finished || killReason !== undefined) return;
+    killReason = reason;
+    signalRemote('TERM');
+    later(ctx.forceKillAfterDelay, () => {
+      signalRemote('KILL');
+      later(ctx.forceKillAfterDelay, () => {
+        channel.close();
+        later(ctx.forceKillAfterDelay, finish);
+      });
+    });
+  };
+  const guard = (listener: ((line: string) => void) | undefined) =>
+    listener === undefined
+      ? undefined
+      : (line: string): void => {
+          if (failure !== undefined) return;
+          try {
+            listener(line);
+          } catch (error) {
+            failure = { error };
+            kill('callback');
+          }
+        };
+
+  const maxBuffer = spec.maxBuffer ?? ctx.maxBuffer;
+  const onOverflow = (): void => kill('maxBuffer');
+  const stdout = createOutputCollector({ maxBuffer, onLine: guard(spec.onStdoutLine), onOverflow });
+  const stderr = createOutputCollector({ maxBuffer, onLine: guard(spec.onStderrLine), onOverflow });
+  const pgidFilter = createPgidFilter(
+    (id) => {
+      pgid = id;
+      if (killReason !== undefined) ctx.killGroup(id, lastSignal);
+    },
+    (chunk) => stderr.write(chunk),
+  );
+
+  let settle: { resolve: (result: ExecResult) => void; reject: (error: unknown) => void } | undefined;
+  const result = new Promise<ExecResult>((resolve, reject) => (settle = { resolve, reject }));
+
+  function finish(): void {
+    if (finished) return;
+    finished = true;
+    for (const timer of timers) clearTimeout(timer);
+    spec.signal?.removeEventListener('abort', onAbort);
+    pgidFilter.end();
+    stdout.end();
+    stderr.end();
+    if (failure !== undefined) return settle?.reject(failure.error);
+    if (exit === undefined && (killReason === undefined || !ctx.transportOpen())) {
+      const message = ctx.transportOpen() ? noExitStatusMessage(ctx.target) : connectionLostMessage(ctx.target, 'the connection closed while the command ran');
+      return settle?.reject(new ConnectionError(message, ctx.target));
+    }
+    if (stdinError !== undefined && killReason === undefined) return settle?.reject(stdinError);
+    const signal = exit === undefined ? `SIG${lastSignal}` : exit.signal;
+    settle?.resolve({
+      stdout: stdout.text(),
+      stderr: stderr.text(),
+      exitCode: exit?.code ?? exitCodeOf(signal ?? 'SIGTERM'),
+      signal: exit?.code === null || exit === undefined ? signal : null,
+      timedOut: killReason === 'timeout',
+      isCanceled: killReason === 'abort' || killReason === 'dispose',
+      isMaxBuffer: killReason === 'maxBuffer',
+      duration: ctx.now() - started,
+    });
+  }
+  function onAbort(): void {
+    kill('abort');
+  }
+
+  channel.on('error', () => undefined); // permanent: a reset channel must never crash the process
+  channel.stderr.on('error', () => undefined);
+  channel.on('data', (chunk: Buffer) => stdout.write(chunk));
+  channel.stderr.on('data', (chunk: Buffer) => pgidFilter.write(chunk));
+  channel.on('exit', (code: number | null, signal?: string) => {
+    exit = { code: typeof code === 'number' ? code : null, signal: signal ?? null };
+  });
+  // The exit may have come in the same chunk as the exec reply, before this listener existed.
+  exit ??= recordedExit(channel);
+  channel.on('close', finish);
+  writeStdin(channel, spec.stdin, (error) => (stdinError = error));
+
+  if (spec.timeout !== undefined && spec.timeout > 0) later(spec.timeout, () => kill('timeout'));
+  if (spec.signal?.aborted === true) onAbort();
+  else spec.signal?.addEventListener('abort', onAbort, { once: true });
+  return { result, kill };
+}
+
+function writeStdin(channel: ClientChannel, stdin: ExecSpec['stdin'], onError: (error: unknown) => void): void {
+  if (stdin === undefined) return void channel.end();
+  if (typeof stdin === 'string' || Buffer.isBuffer(stdin)) return void channel.end(stdin);
+  const source: Readable = stdin;
+  source.once('error', (error) => {
+    onError(error);
+    channel.end();
+  });
+  source.pipe(channel);
+}

@@ -1,0 +1,16 @@
+/**
+ * Message texts of the SSH pooling layer (env defaults, the pool handle). Builders take names and ids,
+ * never credentials. Error classes and their shared messages live in @rexec/adapters' errors module.
+ */
+
+export function badPoolEnvMessage(variable: string, value: string, expected: string): string {
+  return `The environment variable ${variable} is ${JSON.stringify(value)}, expected ${expected}; fix or unset it (an explicit pool option overrides it)`;
+}
+
+export function notBorrowedMessage(target: string): string {
+  return `release(conn) of the pool for ${target} was given something this pool did not lend (or it was already released); pass the connection acquire() returned, once`;
+}
+
+export function badWarmCountMessage(got: unknown): string {
+  return `warmPool(n): n must be a non-negative integer, got ${typeof got === 'number' ? String(got) : typeof got}`;
+}

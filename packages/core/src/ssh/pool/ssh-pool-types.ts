@@ -1,0 +1,78 @@
+/**
+ * The public types of SSH pooling (SPEC §3–§5): pool options, the pool handle that `$.ssh(...)` carries,
+ * and a borrowed connection.
+ */
+import type { Readable } from 'node:stream';
+import type { Client } from 'ssh2';
+import type { ProcessOutput } from '../../command/process-output.js';
+import type { PoolEventTarget, PoolEvents, PoolOptions, PoolStats } from '../../pool/types.js';
+
+/** Options of `conn.exec(command, options)` on a borrowed connection. */
+export interface SshExecOptions {
+  /** Resolve with the result instead of rejecting on a non-zero exit. */
+  readonly nothrow?: boolean | undefined;
+  /** Run in this directory (`cd -- dir && ...` on the remote side). */
+  readonly cwd?: string | undefined;
+  /** Variables set for the command (in the command itself: sshd's AcceptEnv is not relied on). */
+  readonly env?: Readonly<Record<string, string>> | undefined;
+  readonly stdin?: string | Buffer | Readable | undefined;
+  /** Ms before the remote command is signalled and its channel closed (`TimeoutError`). */
+  readonly timeout?: number | undefined;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** `conn.getStats()`. */
+export interface SshConnectionStats {
+  readonly id: string;
+  /** `user@host:port`. */
+  readonly target: string;
+  /** Epoch ms of the completed handshake. */
+  readonly createdAt: number;
+  /** Epoch ms the last command on it started (its creation time before any). */
+  readonly lastUsedAt: number;
+  /** Commands run on it, through the pool or by hand. */
+  readonly useCount: number;
+  /** Channels open on it right now. */
+  readonly channelCount: number;
+  readonly isHealthy: boolean;
+  /** Ms since `createdAt`. */
+  readonly uptime: number;
+}
+
+/** A pooled SSH connection, lent by `acquire()` until `release(conn)`; also what a `validator` receives. */
+export interface PooledSshConnection {
+  readonly id: string;
+  readonly target: string;
+  /** The ssh2 `Client`, for sftp or port forwarding. */
+  readonly client: Client;
+  /** Runs a shell command string as is (no quoting: build it yourself or use the `$.ssh` tag). */
+  exec(command: string, options?: SshExecOptions): Promise<ProcessOutput>;
+  /** True while the transport is open. */
+  isHealthy(): boolean;
+  getStats(): SshConnectionStats;
+}
+
+/** `pool: {...}` of `$.ssh(target, { pool })`: SPEC §4. */
+export interface SshPoolOptions extends Omit<PoolOptions<PooledSshConnection>, 'target'> {
+  /** Concurrent commands one connection may carry (lowered per connection when sshd refuses a channel). Default 8. */
+  maxChannels?: number;
+}
+
+/** `getPoolStats()`: every SPEC §5 field (plus `pending`, `validating`, `closing`). `waiting` counts commands waiting for a channel too. */
+export type SshPoolStats = PoolStats;
+
+export type SshPoolEvents = PoolEvents;
+
+/** The pool methods on the object `$.ssh(...)` returns. */
+export interface SshPoolHandle extends PoolEventTarget<SshPoolEvents> {
+  getPoolStats(): SshPoolStats;
+  /** Opens connections until `n` exist (at most `max`); resolves when they are ready. */
+  warmPool(n: number): Promise<void>;
+  /** Takes no new command; running and waiting ones finish, then every connection closes. */
+  drainPool(): Promise<void>;
+  /** Closes every connection at once: running commands are stopped (`CommandError` with `isCanceled`, or `ConnectionError`), waiting ones get `PoolClosedError`. */
+  closePool(): Promise<void>;
+  /** Borrows a connection for your exclusive use; give it back with `release(conn)`. */
+  acquire(): Promise<PooledSshConnection>;
+  release(conn: PooledSshConnection): Promise<void>;
+}
