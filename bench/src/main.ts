@@ -1,0 +1,83 @@
+/**
+ * `pnpm bench [--quick]`: starts its own hosts (OpenSSH sshd on 127.0.0.1 and a 20 ms-RTT proxy
+ * in front of it), runs every peer in its own child process, prints the tables, and writes
+ * bench/results/latest.json and latest.svg (and, after a full run, the figures in docs/).
+ * Exits non-zero only when our own code (the floor, `$.ssh`, the pool) crashed, hung or threw —
+ * never because of a timing figure or a peer's failure.
+ */
+import { cpus, loadavg } from 'node:os';
+import { buildCore } from './build-core.js';
+import { startBenchHosts, RTT_HOST_ONE_WAY_MS } from './hosts/bench-hosts.js';
+import { BenchUsageError, normalizeBenchOptions, USAGE } from './options.js';
+import { planFor } from './plan.js';
+import { ourFailures } from './report/own-failures.js';
+import type { BenchResults } from './report/results.js';
+import { checkTargets } from './report/targets.js';
+import { renderTables } from './report/table.js';
+import { writeOutputs } from './report/write-outputs.js';
+import { runMemorySection, runPoolSection, runThroughputSection } from './sections/other-sections.js';
+import { runSequentialSection } from './sections/sequential-section.js';
+
+const log = (line: string): void => {
+  process.stderr.write(`[bench] ${line}\n`);
+};
+
+async function main(): Promise<number> {
+  const options = normalizeBenchOptions(process.argv.slice(2));
+  if (options.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const plan = planFor(options.quick);
+  const started = performance.now();
+  const build = options.build ? buildCore() : { ok: true, detail: 'skipped (--no-build)', seconds: 0 };
+  log(build.ok ? `@rexec/core built (${build.seconds.toFixed(1)} s)` : `@rexec/core build FAILED: ${build.detail}`);
+  const loadAverageAtStart = loadavg();
+  log(`${options.quick ? 'quick' : 'full'} run; load average ${loadAverageAtStart.map((v) => v.toFixed(2)).join(' ')}`);
+  const hosts = await startBenchHosts();
+  let results: BenchResults;
+  try {
+    log(`sshd (${hosts.sshdKind}) on 127.0.0.1:${hosts.loopback.port}; 20 ms RTT proxy on 127.0.0.1:${hosts.rtt20.port}`);
+    const sequential = await runSequentialSection([hosts.loopback, hosts.rtt20], plan, log);
+    const throughput = await runThroughputSection(hosts.loopback, plan, log);
+    const memory = await runMemorySection(hosts.loopback, plan, log);
+    const pool = await runPoolSection(options.quick, plan, log);
+    const partial = { sequential, throughput, memory, pool };
+    results = {
+      meta: {
+        date: new Date().toISOString(),
+        quick: options.quick,
+        node: process.version,
+        platform: `${process.platform} ${process.arch}`,
+        cpus: cpus().length,
+        loadAverageAtStart,
+        sshd: hosts.sshdKind,
+        rttHostOneWayDelayMs: RTT_HOST_ONE_WAY_MS,
+        durationSeconds: (performance.now() - started) / 1000,
+        plan,
+      },
+      ...partial,
+      targets: checkTargets(partial),
+    };
+  } finally {
+    await hosts.stop();
+  }
+  console.log(renderTables(results));
+  const written = await writeOutputs(results, options.updateDocs);
+  log(`wrote ${written.join(', ')}`);
+  const failures = [...(build.ok ? [] : [`@rexec/core build failed: ${build.detail.slice(-300)}`]), ...ourFailures(results)];
+  for (const failure of failures) log(`FAILED (our code): ${failure}`);
+  return failures.length === 0 ? 0 : 1;
+}
+
+try {
+  process.exitCode = await main();
+} catch (error) {
+  if (error instanceof BenchUsageError) {
+    console.error(error.message);
+    process.exitCode = 2;
+  } else {
+    console.error('[bench] the benchmark itself failed:', error);
+    process.exitCode = 1;
+  }
+}

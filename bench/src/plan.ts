@@ -1,0 +1,77 @@
+/**
+ * What a run measures and how much: the peers of each scenario, sample budgets, and child
+ * time limits, for the full run and for `--quick`. Budgets are time-based, so slow peers get
+ * fewer samples instead of stretching the run; none of these depends on the results.
+ */
+import type { MemoryParams, SequentialParams, ThroughputParams } from './child/protocol.js';
+
+/** The floor, then the rest; each name is a file in peers/. */
+export const SEQUENTIAL_PEERS = [
+  'ssh2-nodelay',
+  'ssh2-wrapped',
+  'ssh2-default',
+  'ssh2-fresh',
+  'rexec-pooled',
+  'rexec-control-master',
+  'node-ssh',
+  'xec',
+] as const;
+export const THROUGHPUT_PEERS = ['rexec-pooled', 'ssh2-nodelay', 'generic-pool-ssh2', 'node-ssh', 'xec'] as const;
+export const MEMORY_PEERS = ['ssh2-nodelay', 'rexec-pooled', 'node-ssh'] as const;
+/** Names shown in tables (the parent never imports a peer's library, so labels live here). */
+export const PEER_LABELS: Readonly<Record<string, string>> = Object.freeze({
+  'ssh2-nodelay': 'ssh2 held, nodelay (floor)',
+  'ssh2-wrapped': 'ssh2 floor + rexec wire (diagnostic)',
+  'ssh2-default': 'ssh2 held, default',
+  'ssh2-fresh': 'ssh2 fresh per command, nodelay',
+  'rexec-pooled': '$.ssh pooled',
+  'rexec-control-master': '$.ssh controlMaster',
+  'node-ssh': 'node-ssh 13.2.1',
+  xec: '@xec-sh/core 0.9.0',
+  'generic-pool-ssh2': 'generic-pool × ssh2 (4 exclusive), nodelay',
+});
+export const labelOf = (peer: string): string => PEER_LABELS[peer] ?? peer;
+export const FLOOR_PEER = 'ssh2-nodelay';
+/**
+ * The first-command reference: the floor's client opening a new nodelay connection for its first
+ * command (connect + authenticate + run, timed to the result). Not `ssh2-fresh`, whose per-command
+ * time also includes waiting for the disconnect.
+ */
+export const FIRST_COMMAND_REFERENCE = FLOOR_PEER;
+
+export interface BenchPlan {
+  /** Sequential rounds; round 2 runs the peers in reverse order so drift does not favour one. */
+  readonly rounds: number;
+  readonly sequential: { readonly loopback: SequentialParams; readonly rtt20: SequentialParams; readonly timeoutMs: number };
+  readonly throughput: ThroughputParams & { readonly timeoutMs: number };
+  readonly memory: MemoryParams & { readonly timeoutMs: number };
+  readonly poolTimeoutMs: number;
+}
+
+const COMMANDS = ['true', 'echo hi'] as const;
+
+const FULL: BenchPlan = {
+  rounds: 2,
+  sequential: {
+    loopback: { commands: COMMANDS, warmup: 10, minIterations: 20, maxIterations: 300, budgetMs: 3_000, firstCommandCycles: 5 },
+    rtt20: { commands: COMMANDS, warmup: 5, minIterations: 15, maxIterations: 150, budgetMs: 3_500, firstCommandCycles: 4 },
+    timeoutMs: 120_000,
+  },
+  throughput: { command: 'true', total: 500, inFlight: 50, maxConnections: 4, serverMaxSessions: 10, deadlineMs: 60_000, timeoutMs: 90_000 },
+  memory: { connections: 8, timeoutMs: 60_000 },
+  poolTimeoutMs: 180_000,
+};
+
+const QUICK: BenchPlan = {
+  rounds: 1,
+  sequential: {
+    loopback: { commands: COMMANDS, warmup: 3, minIterations: 8, maxIterations: 60, budgetMs: 500, firstCommandCycles: 2 },
+    rtt20: { commands: COMMANDS, warmup: 2, minIterations: 6, maxIterations: 30, budgetMs: 500, firstCommandCycles: 1 },
+    timeoutMs: 45_000,
+  },
+  throughput: { command: 'true', total: 200, inFlight: 50, maxConnections: 4, serverMaxSessions: 10, deadlineMs: 20_000, timeoutMs: 40_000 },
+  memory: { connections: 4, timeoutMs: 30_000 },
+  poolTimeoutMs: 60_000,
+};
+
+export const planFor = (quick: boolean): BenchPlan => (quick ? QUICK : FULL);

@@ -1,0 +1,53 @@
+/**
+ * Throughput: `total` commands with at most `inFlight` outstanding, on one session. Rejections are
+ * counted by message; commands still pending at the deadline are counted as lost (and failed).
+ */
+import type { ThroughputParams, ThroughputResult } from '../child/protocol.js';
+import type { LoadedPeer } from '../peers/peer.js';
+import { cpuSince, markCpu } from './cpu.js';
+import type { Progress } from './progress.js';
+
+const MAX_FAILURE_KINDS = 5;
+
+const failureKind = (error: unknown): string =>
+  (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).replace(/\d+/g, 'N').slice(0, 120);
+
+export async function runThroughput(peer: LoadedPeer, params: ThroughputParams, progress?: Progress): Promise<ThroughputResult> {
+  const session = await peer.open({ purpose: 'throughput', maxConnections: params.maxConnections, maxChannels: params.serverMaxSessions });
+  await session.exec('true'); // connect before the clock starts, as for the other peers
+  let ok = 0;
+  let failed = 0;
+  let started = 0;
+  const failureKinds: Record<string, number> = {};
+  const record = (error: unknown): void => {
+    failed++;
+    const kind = failureKind(error);
+    if (kind in failureKinds || Object.keys(failureKinds).length < MAX_FAILURE_KINDS) failureKinds[kind] = (failureKinds[kind] ?? 0) + 1;
+  };
+  const worker = async (): Promise<void> => {
+    while (started < params.total) {
+      started++;
+      try {
+        await session.exec(params.command);
+        ok++;
+      } catch (error) {
+        record(error);
+      }
+      progress?.set(ok, failed);
+    }
+  };
+  const mark = markCpu();
+  const t0 = performance.now();
+  let deadline: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'deadline'>((resolve) => {
+    deadline = setTimeout(() => resolve('deadline'), params.deadlineMs);
+  });
+  const workers = Array.from({ length: Math.min(params.inFlight, params.total) }, () => worker());
+  const outcome = await Promise.race([Promise.all(workers).then(() => 'done' as const), timedOut]);
+  clearTimeout(deadline);
+  const elapsedMs = performance.now() - t0;
+  const cpu = cpuSince(mark);
+  const lost = outcome === 'deadline' ? params.total - ok - failed : 0;
+  await Promise.race([session.close(), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
+  return { kind: 'throughput', ok, failed: failed + lost, lost, elapsedMs, failureKinds, cpuMicros: cpu.total };
+}
