@@ -1,0 +1,42 @@
+/**
+ * Every example runs in CI, as a user would run it (`tsx examples/<name>.ts`), so none can rot.
+ * Each must exit 0 and print the lines that show its feature worked.
+ */
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const examplesDir = fileURLToPath(new URL('..', import.meta.url));
+const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
+
+async function runExample(file: string): Promise<string> {
+  const env = { ...process.env };
+  delete env['REXEC_DEMO_TARGET'];
+  const { stdout } = await run(tsx, [file], { cwd: examplesDir, env, timeout: 80_000, maxBuffer: 4 * 1024 * 1024 });
+  return stdout;
+}
+
+const cases: [file: string, expected: RegExp[]][] = [
+  ['basic.ts', [/local printed one argument: it's a file; rm -rf \*/, /exit 3 → CommandError, exitCode 3/, /env \+ stdin: hello, world/, /streamed: line 3/]],
+  ['borrowing.ts', [/nothrow exec: exitCode 7/, /ssh2 client available: true/, /after release: active 0/]],
+  ['pool-config.ts', [/warmed: 2 connections/, /12 concurrent commands → 12 results over [1-3] connections/, /drained: 0 connections left/]],
+  ['events-metrics.ts', [/create {2}\S+/, /acquire \S+ after/, /metrics events seen: yes/]],
+  ['multi-host.ts', [/3 hosts answered in \d+ ms/]],
+  ['circuit-breaker.ts', [/circuit:open for .* after 2 failures/, /CircuitOpenError in [\d.]+ ms/, /circuit state: open/]],
+  ['shutdown.ts', [/command during shutdown: finished/]],
+  ['deploy.ts', [/health check/, /deployed v\d+/]],
+  ['demo.ts', [/pooled command \(median of 20\)/, /deployed v\d+/, /connection:create +× 1/, /done: pool closed/]],
+  ['generic-pool.ts', [/20 requests → 20 replies/, /after the drop: echo: are you there\?/, /drained: 0 connections left/]],
+];
+
+describe('examples', () => {
+  for (const [file, expected] of cases) {
+    it(`${file} runs and shows its feature`, async () => {
+      const stdout = await runExample(file);
+      expect(stdout.length).toBeGreaterThan(0);
+      for (const pattern of expected) expect(stdout).toMatch(pattern);
+    });
+  }
+});
