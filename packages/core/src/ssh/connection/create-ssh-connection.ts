@@ -27,6 +27,8 @@ export interface SshConnectionContext {
 }
 
 const KILL_CHANNEL_ATTEMPTS = 5;
+/** Margin over a close's own bound (two waits of `forceKillAfterDelay`) for the timer that keeps the loop alive. */
+const CLOSE_SLACK_MS = 1_000;
 
 /** Wraps a ready ssh2 client as an `SshConnection` (see the interface for the contract). */
 export function createSshConnection(ctx: SshConnectionContext): SshConnection {
@@ -134,18 +136,31 @@ export function createSshConnection(ctx: SshConnectionContext): SshConnection {
     }
   };
 
+  const endConnection = async (): Promise<void> => {
+    if (open && running.size > 0) {
+      const results = [...running].map((run) => (run.kill('dispose'), run.result.catch(() => undefined)));
+      await Promise.race([Promise.all(results), delay(ctx.forceKillAfterDelay)]);
+    }
+    if (open) client.end();
+    await Promise.race([closed, delay(ctx.forceKillAfterDelay)]);
+    if (open) {
+      client.destroy();
+      socket.destroy();
+      markClosed();
+    }
+  };
+
   const close = (): Promise<void> => {
     closing ??= (async () => {
-      if (open && running.size > 0) {
-        const results = [...running].map((run) => (run.kill('dispose'), run.result.catch(() => undefined)));
-        await Promise.race([Promise.all(results), delay(ctx.forceKillAfterDelay)]);
-      }
-      if (open) client.end();
-      await Promise.race([closed, delay(ctx.forceKillAfterDelay)]);
-      if (open) {
-        client.destroy();
-        socket.destroy();
-        markClosed();
+      // Everything a close waits on (the socket, the timers below) is unref'd. A script whose last line is
+      // `await remote.closePool()` would see the event loop empty mid-close and Node would end it with
+      // exit code 13 ("unsettled top-level await"). This ref'd timer keeps the loop alive for as long as the
+      // close can take (its two bounded waits); it is cleared as soon as the close is done.
+      const keepLoopAlive = setTimeout(() => undefined, 2 * ctx.forceKillAfterDelay + CLOSE_SLACK_MS);
+      try {
+        await endConnection();
+      } finally {
+        clearTimeout(keepLoopAlive);
       }
     })();
     return closing;

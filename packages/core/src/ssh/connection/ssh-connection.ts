@@ -11,6 +11,8 @@
  *   sshd frees the session slot a moment after the close handshake. A `ChannelRefusedError` that still
  *   comes out means the connection really is at `MaxSessions`.
  * - `close()` first kills commands still running (their results resolve with `isCanceled`), then ends.
+ *   While it runs it holds a ref'd timer (bounded by the close's own two waits of `forceKillAfterDelay`),
+ *   so `await remote.closePool()` as a script's last line completes instead of exiting with code 13.
  * - `onClose` listeners get a `ConnectionError` when the transport failed or the server hung up, and
  *   `undefined` after `close()`.
  */
