@@ -72,9 +72,6 @@ async function main(): Promise<void> {
     const cause = seen.unhandledRejections > 0 ? `; unhandled rejection: ${seen.firstUnhandledRejection ?? '?'}` : '';
     writeReport({ status: 'crashed', reason: `the peer ended the process (exit code ${code})${progress.describe()}${cause}`, process: seen });
   });
-  // Keeps the event loop alive for the whole task: a client whose close() waits only on unref'd
-  // handles would otherwise end the child before its figures are printed. Measurements are unaffected.
-  const keepAlive = setInterval(() => undefined, 60_000);
   let report: ChildReport;
   try {
     const { result, note } = await run(task, observer, progress);
@@ -85,7 +82,6 @@ async function main(): Promise<void> {
       ? { status: 'unavailable', reason: error.message, process: observer.observations() }
       : { status: 'error', reason, process: observer.observations() };
   }
-  clearInterval(keepAlive);
   reported = true;
   writeReport(report);
   // Peers may hold timers or sockets (keepalives); the child's work is done.
