@@ -2,3 +2,4 @@ export type { Adapter, ExecSpec, ExecResult } from './contract.js';
 export * from './errors/index.js';
 export * from './local/index.js';
 export * from './control-master/index.js';
+export * from './output/index.js';

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { execa } from 'execa';
 import type { ExecResult, ExecSpec } from '../contract.js';
-import { createOutputCollector } from '../local/output-collector.js';
+import { createOutputCollector } from '../output/output-collector.js';
 import { createMarkerFilter } from './marker-filter.js';
 import { killRemoteGroup, type RemoteKillOutcome } from './remote-kill.js';
 import { buildRemoteCommand, buildUserScript, createNonce } from './remote-script.js';

@@ -4,7 +4,7 @@ import { execa } from 'execa';
 import type { ExecResult, ExecSpec } from '../contract.js';
 import { ConfigError } from '../errors/index.js';
 import { describe } from '../errors/messages.js';
-import { createOutputCollector } from './output-collector.js';
+import { createOutputCollector } from '../output/output-collector.js';
 import type { ResolvedLocalAdapterOptions } from './local-adapter-options.js';
 import { createTreeKiller, type KillReason, type TreeKiller } from './process-group.js';
 

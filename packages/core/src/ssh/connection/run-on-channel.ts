@@ -1,9 +1,8 @@
 import { constants } from 'node:os';
 import type { Readable } from 'node:stream';
 import type { ClientChannel } from 'ssh2';
-import { ConnectionError, type ExecResult, type ExecSpec } from '@rexec/adapters';
+import { ConnectionError, createOutputCollector, type ExecResult, type ExecSpec } from '@rexec/adapters';
 import { connectionLostMessage, noExitStatusMessage } from '../messages.js';
-import { createOutputCollector } from './output-collector.js';
 import { createPgidFilter } from './pgid-filter.js';
 import { recordedExit, sendSignalRequest } from './ssh2-internals.js';
 

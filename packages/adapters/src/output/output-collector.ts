@@ -1,15 +1,12 @@
-import { StringDecoder } from 'node:string_decoder';
+import { createLineSplitter, type LineSplitter } from './line-splitter.js';
 
-/**
- * One output stream of a remote command, bounded by `maxBuffer` and optionally split into lines.
- * Same semantics as the LocalAdapter's collector (@rexec/adapters keeps its copy internal): lines are
- * UTF-8, without `\n` or a trailing `\r`; the last unterminated line is emitted at the end unless output was cut.
- */
 export interface OutputCollector {
   /** Keeps bytes up to `maxBuffer`; the first byte past it calls `onOverflow` once, later bytes are dropped. */
   write(chunk: Buffer): void;
+  /** The stream ended: emits a last unterminated line (not after an overflow, where it would be cut). Later writes and ends are ignored. */
   end(): void;
   readonly overflowed: boolean;
+  /** The kept bytes as UTF-8. */
   text(): string;
 }
 
@@ -19,9 +16,11 @@ export interface OutputCollectorOptions {
   readonly onOverflow: () => void;
 }
 
+/**
+ * Buffers one output stream of a command (local, ControlMaster or ssh2 channel), bounded by `maxBuffer`, optionally splitting it into lines. */
 export function createOutputCollector({ maxBuffer, onLine, onOverflow }: OutputCollectorOptions): OutputCollector {
   const chunks: Buffer[] = [];
-  const splitter = onLine === undefined ? undefined : createLineSplitter(onLine);
+  const splitter: LineSplitter | undefined = onLine === undefined ? undefined : createLineSplitter(onLine);
   let size = 0;
   let overflowed = false;
   let ended = false;
@@ -50,36 +49,6 @@ export function createOutputCollector({ maxBuffer, onLine, onOverflow }: OutputC
     },
     text() {
       return Buffer.concat(chunks, size).toString('utf8');
-    },
-  };
-}
-
-interface LineSplitter {
-  write(chunk: Buffer): void;
-  end(): void;
-}
-
-function createLineSplitter(onLine: (line: string) => void): LineSplitter {
-  const decoder = new StringDecoder('utf8');
-  let pending = '';
-  const stripCr = (line: string): string => (line.endsWith('\r') ? line.slice(0, -1) : line);
-  const emit = (text: string): void => {
-    if (!text.includes('\n')) {
-      pending += text;
-      return;
-    }
-    const lines = (pending + text).split('\n');
-    pending = lines.pop() ?? '';
-    for (const line of lines) onLine(stripCr(line));
-  };
-  return {
-    write: (chunk) => emit(decoder.write(chunk)),
-    end() {
-      emit(decoder.end());
-      if (pending === '') return;
-      const last = pending;
-      pending = '';
-      onLine(stripCr(last));
     },
   };
 }

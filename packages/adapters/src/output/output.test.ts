@@ -47,4 +47,15 @@ describe('createOutputCollector', () => {
     expect(collector.overflowed).toBe(false);
     expect(collector.text()).toBe('abc');
   });
+
+  it('ignores writes and a second end after the stream ended', () => {
+    const lines: string[] = [];
+    const collector = createOutputCollector({ maxBuffer: 100, onLine: (l) => lines.push(l), onOverflow: () => undefined });
+    collector.write(Buffer.from('a\nb'));
+    collector.end();
+    collector.write(Buffer.from('late\n'));
+    collector.end();
+    expect(lines).toEqual(['a', 'b']);
+    expect(collector.text()).toBe('a\nb');
+  });
 });
