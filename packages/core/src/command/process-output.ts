@@ -1,14 +1,7 @@
 import type { CommandOutput, ExecResult } from '@rexec/adapters';
 
 /** Everything a finished command reports. Built from an adapter's `ExecResult` by `ProcessOutput.from`. */
-export interface ProcessOutputInit {
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly exitCode: number;
-  readonly signal: string | null;
-  readonly duration: number;
-  readonly command: string;
-  readonly target: string;
+export interface ProcessOutputInit extends Omit<CommandOutput, 'ok'> {
   readonly timedOut?: boolean;
   readonly isCanceled?: boolean;
   readonly isMaxBuffer?: boolean;
