@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeControlMasterOptions } from './control-master-options.js';
-import { baseSshArgs, commandArgs, masterArgs } from './ssh-args.js';
+import { baseSshArgs, commandArgs, controlArgs, masterArgs } from './ssh-args.js';
 
 describe('ssh arguments', () => {
   const options = normalizeControlMasterOptions({
@@ -23,6 +23,33 @@ describe('ssh arguments', () => {
     expect(args).toContain('ControlPath=/s/%C');
   });
 
+  it.each([
+    ['strict', 'StrictHostKeyChecking=yes'],
+    ['accept-new', 'StrictHostKeyChecking=accept-new'],
+  ] as const)('maps hostKeyCheck %s to %s with the given known_hosts', (hostKeyCheck, expected) => {
+    const args = baseSshArgs(normalizeControlMasterOptions({ host: 'h', hostKeyCheck, knownHosts: '/k' }), '/s');
+    expect(args).toEqual(expect.arrayContaining(['-o', expected, '-o', 'UserKnownHostsFile=/k']));
+    expect(args.filter((arg) => arg.startsWith('StrictHostKeyChecking='))).toHaveLength(1);
+  });
+
+  it('leaves known_hosts to ssh when none is given', () => {
+    const args = baseSshArgs(normalizeControlMasterOptions({ host: 'h' }), '/s');
+    expect(args).toContain('StrictHostKeyChecking=yes');
+    expect(args.some((arg) => arg.startsWith('UserKnownHostsFile='))).toBe(false);
+  });
+
+  it('passes the key with IdentitiesOnly, and the agent as IdentityAgent', () => {
+    const args = baseSshArgs(normalizeControlMasterOptions({ host: 'h', privateKey: '/k/id', agent: '/run/agent.sock' }), '/s');
+    expect(args.join(' ')).toContain('-i /k/id -o IdentitiesOnly=yes');
+    expect(args).toContain('IdentityAgent=/run/agent.sock');
+  });
+
+  it('passes command-valued options as they are (OpenSSH keeps quotes in them)', () => {
+    const args = baseSshArgs(normalizeControlMasterOptions({ host: 'h', sshOptions: { ProxyCommand: 'ssh -W %h:%p jump', SetEnv: 'A=b c' } }), '/s');
+    expect(args).toContain('ProxyCommand=ssh -W %h:%p jump');
+    expect(args).toContain('SetEnv="A=b c"');
+  });
+
   it('maps hostKeyCheck off to no host key checking at all', () => {
     const args = baseSshArgs(normalizeControlMasterOptions({ host: 'h', hostKeyCheck: 'off', knownHosts: '/k' }), '/s');
     expect(args).toEqual(expect.arrayContaining(['StrictHostKeyChecking=no', 'UserKnownHostsFile=/dev/null']));
@@ -39,6 +66,14 @@ describe('ssh arguments', () => {
   it('ends a command line with the host and the remote command as one argument', () => {
     const args = commandArgs(options, '/s/%C', "echo 'a b'");
     expect(args.slice(-3)).toEqual(['-T', 'web1', "echo 'a b'"]);
-    expect(args).toContain('ControlMaster=auto');
+    expect(args).toEqual(expect.arrayContaining(['ControlMaster=auto', 'ControlPersist=60', 'BatchMode=yes', 'ControlPath=/s/%C', '-p', '2222', '-l', 'deploy']));
+  });
+
+  it('asks the master with -O check / -O exit over the same ControlPath', () => {
+    for (const operation of ['check', 'exit'] as const) {
+      const args = controlArgs(options, '/s/%C', operation);
+      expect(args.slice(-3)).toEqual(['-O', operation, 'web1']);
+      expect(args).toEqual(expect.arrayContaining(['ControlPath=/s/%C', 'BatchMode=yes']));
+    }
   });
 });

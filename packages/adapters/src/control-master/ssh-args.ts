@@ -5,8 +5,11 @@ function sshValue(value: string): string {
   return /[\s"'\\]/.test(value) ? `"${value.replace(/(["\\])/g, '\\$1')}"` : value;
 }
 
+/** Options whose value OpenSSH takes as the raw rest of the line (a shell command): it would keep quotes. */
+const COMMAND_OPTIONS: ReadonlySet<string> = new Set(['proxycommand', 'remotecommand', 'localcommand', 'knownhostscommand']);
+
 function option(key: string, value: string): string[] {
-  return ['-o', `${key}=${sshValue(value)}`];
+  return ['-o', `${key}=${COMMAND_OPTIONS.has(key.toLowerCase()) ? value : sshValue(value)}`];
 }
 
 function hostKeyArgs(options: ResolvedControlMasterOptions): string[] {
