@@ -3,24 +3,11 @@ import { join } from 'node:path';
 import { testHost } from '@rexec/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AuthenticationError, ConfigError, ConnectionError, ControlMasterAdapter, HostKeyError, PoolClosedError } from '../src/index.js';
-import { createSocketDir, harnessOptions } from './control-master-helpers.js';
+import { createSocketDir, failureOf, harnessOptions } from './control-master-helpers.js';
 
 const host = testHost();
 const sockets = createSocketDir();
 afterAll(() => sockets.cleanup());
-
-async function failureOf(options: ConstructorParameters<typeof ControlMasterAdapter>[0]): Promise<{ error: unknown; elapsed: number }> {
-  const adapter = new ControlMasterAdapter(options);
-  const started = Date.now();
-  try {
-    await adapter.exec({ command: 'echo should-not-run' });
-    return { error: undefined, elapsed: Date.now() - started };
-  } catch (error) {
-    return { error, elapsed: Date.now() - started };
-  } finally {
-    await adapter.dispose();
-  }
-}
 
 describe('ControlMasterAdapter: bad set-ups fail fast with typed errors', () => {
   it('a missing ssh binary is a ConfigError naming it', async () => {

@@ -1,4 +1,5 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ import {
   expandControlPath,
   MAX_CONTROL_PATH_BYTES,
   prepareControlDir,
+  removeStaleSocket,
   validateControlPathLength,
 } from './control-path.js';
 
@@ -45,6 +47,36 @@ describe('control socket paths', () => {
     const create = () => new ControlMasterAdapter({ host: 'example.com', controlPath: long, sshPath: '/nonexistent/ssh' });
     expect(create).toThrow(ConfigError);
     expect(create).toThrow(/at most 86/);
+  });
+
+  it('rejects a short %r@%h:%p template that a long host name makes too long, before anything runs', () => {
+    const host = `${'a-very-long-host-name.'.repeat(4)}example.com`;
+    const create = () => new ControlMasterAdapter({ host, username: 'deploy', controlPath: '/tmp/%r@%h:%p', sshPath: '/nonexistent/ssh' });
+    expect(create).toThrow(ConfigError);
+    expect(create).toThrow(host);
+    // The same host is fine with the default path (%C).
+    expect(() => new ControlMasterAdapter({ host, username: 'deploy', sshPath: '/nonexistent/ssh' })).not.toThrow();
+  });
+
+  it('removes a stale socket, but refuses to delete a file or directory found at the path', async () => {
+    const dir = mkdtempSync(join('/tmp', 'rexec-cp-'));
+    try {
+      // A socket file nobody listens on: node unlinks the path it listened on, so keep a second link to it.
+      const server = createServer();
+      await new Promise<void>((resolve) => server.listen(join(dir, 'live'), resolve));
+      linkSync(join(dir, 'live'), join(dir, 'stale'));
+      await new Promise((resolve) => server.close(resolve));
+      await removeStaleSocket(join(dir, 'stale'));
+      expect(existsSync(join(dir, 'stale'))).toBe(false);
+      await expect(removeStaleSocket(join(dir, 'absent'))).resolves.toBeUndefined();
+      writeFileSync(join(dir, 'file'), 'keep me');
+      mkdirSync(join(dir, 'dir'));
+      await expect(removeStaleSocket(join(dir, 'file'))).rejects.toThrow(/is a regular file.*choose another controlPath/);
+      await expect(removeStaleSocket(join(dir, 'dir'))).rejects.toThrow(ConfigError);
+      expect(existsSync(join(dir, 'file')) && existsSync(join(dir, 'dir'))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('creates the default directory 0700 and refuses one that others can enter', async () => {

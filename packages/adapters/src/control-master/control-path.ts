@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { access, constants, lstat, mkdir } from 'node:fs/promises';
+import { access, constants, lstat, mkdir, rm } from 'node:fs/promises';
 import { homedir, hostname, tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ConfigError } from '../errors/index.js';
@@ -98,4 +98,21 @@ export async function prepareControlDir(socketPath: string, isDefault: boolean):
       option,
     );
   }
+}
+
+/**
+ * Removes a socket nobody answers on, so that a new master can bind the path. Anything else found there
+ * (a file, a directory) is not ours to delete: a `ConfigError`, since no master could bind the path either.
+ */
+export async function removeStaleSocket(socketPath: string): Promise<void> {
+  const found = await lstat(socketPath).catch(() => undefined);
+  if (found === undefined) return;
+  if (!found.isSocket()) {
+    const what = found.isDirectory() ? 'a directory' : found.isFile() ? 'a regular file' : 'not a socket';
+    throw new ConfigError(
+      `The control socket path "${socketPath}" is ${what}, so no master can listen there; remove it, or choose another controlPath`,
+      'controlPath',
+    );
+  }
+  await rm(socketPath, { force: true });
 }

@@ -11,7 +11,7 @@ export type MasterCheck =
 
 /** `ssh -O check`, bounded by `checkTimeout`: a hung socket counts as stale, never as a wait. */
 export async function checkMaster(options: ResolvedControlMasterOptions, controlPath: string): Promise<MasterCheck> {
-  const run = await runSsh(options.sshPath, controlArgs(options, controlPath, 'check'), options.checkTimeout, 500);
+  const run = await runSsh(options.sshPath, controlArgs(options, controlPath, 'check'), { timeout: options.checkTimeout, forceKillAfterDelay: 500 });
   if (run.exitCode === 0) {
     const pid = /pid=(\d+)/.exec(run.stderr)?.[1];
     return { kind: 'running', pid: pid === undefined ? undefined : Number(pid) };
@@ -23,6 +23,6 @@ export async function checkMaster(options: ResolvedControlMasterOptions, control
 
 /** `ssh -O exit`: the master ends its connection and removes its socket. Bounded; failures are ignored. */
 export async function exitMaster(options: ResolvedControlMasterOptions, controlPath: string): Promise<boolean> {
-  const run = await runSsh(options.sshPath, controlArgs(options, controlPath, 'exit'), options.checkTimeout, 500);
+  const run = await runSsh(options.sshPath, controlArgs(options, controlPath, 'exit'), { timeout: options.checkTimeout, forceKillAfterDelay: 500 });
   return run.exitCode === 0;
 }

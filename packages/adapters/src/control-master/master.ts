@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { ConnectionError, PoolClosedError } from '../errors/index.js';
 import type { ResolvedControlMasterOptions } from './control-master-options.js';
-import { prepareControlDir } from './control-path.js';
+import { prepareControlDir, removeStaleSocket } from './control-path.js';
 import { checkMaster, exitMaster, type MasterCheck } from './master-check.js';
 import { resolveControlPath } from './resolve-control-path.js';
 import { runSsh } from './run-ssh.js';
@@ -138,7 +138,7 @@ export class ControlMaster {
       if (this.#starts === 0) this.#adopted = true;
       return this.#ready(path);
     }
-    if (found.kind === 'stale') await rm(path, { force: true }); // else a new master would refuse the path
+    if (found.kind === 'stale') await removeStaleSocket(path); // else a new master would refuse the path
     if (wasReady || this.#starts > 0) this.#restarts++;
     this.#state = 'starting';
     try {
@@ -162,7 +162,7 @@ export class ControlMaster {
     const { options, target } = this.#context;
     this.#starts++;
     this.#adopted = false;
-    const run = await runSsh(options.sshPath, masterArgs(options, path), options.readyTimeout, 500);
+    const run = await runSsh(options.sshPath, masterArgs(options, path), { timeout: options.readyTimeout, forceKillAfterDelay: 500, ownProcessGroup: true });
     if (run.timedOut) {
       const said = run.stderr.trim() === '' ? '' : ` OpenSSH said:\n${run.stderr.trim()}`;
       throw new ConnectionError(`The OpenSSH master for ${target} did not connect and authenticate within ${options.readyTimeout} ms (readyTimeout); it was killed.${said}`, target);

@@ -18,7 +18,7 @@ export interface RemoteKillOutcome {
  */
 export async function killRemoteGroup(options: ResolvedControlMasterOptions, controlPath: string, pid: number): Promise<RemoteKillOutcome> {
   const args = [...baseSshArgs(options, controlPath), '-o', 'ControlMaster=no', '-o', 'LogLevel=ERROR', '-T', options.host, buildKillScript(pid, options.forceKillAfterDelay)];
-  const run = await runSsh(options.sshPath, args, options.checkTimeout + options.forceKillAfterDelay + 1000, 500);
+  const run = await runSsh(options.sshPath, args, { timeout: options.checkTimeout + options.forceKillAfterDelay + 1000, forceKillAfterDelay: 500 });
   return {
     signal: run.stdout.includes('KILL') ? 'SIGKILL' : 'SIGTERM',
     failure: run.exitCode === 0 ? undefined : run.stderr.trim() || `the kill session ended with ${String(run.exitCode)}`,

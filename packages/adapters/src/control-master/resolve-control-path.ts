@@ -9,7 +9,7 @@ import { resolveConfigArgs } from './ssh-args.js';
  * will use it. Doubles as the check that the ssh binary exists and accepts the options.
  */
 export async function resolveControlPath(options: ResolvedControlMasterOptions, template: string): Promise<string> {
-  const run = await runSsh(options.sshPath, resolveConfigArgs(options, template), options.checkTimeout, 500);
+  const run = await runSsh(options.sshPath, resolveConfigArgs(options, template), { timeout: options.checkTimeout, forceKillAfterDelay: 500 });
   if (run.spawnErrorCode !== undefined) {
     throw new ConfigError(
       `The OpenSSH client "${options.sshPath}" could not be run (${run.spawnErrorCode}); install OpenSSH's ssh (e.g. apt-get install openssh-client) or set the sshPath option`,
