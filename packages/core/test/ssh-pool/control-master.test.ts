@@ -1,6 +1,8 @@
+import { existsSync, statSync } from 'node:fs';
 import { testHost } from '@rexec/testing';
 import { describe, expect, it } from 'vitest';
 import { $, ConfigError, PoolClosedError } from '../../src/index.js';
+import { waitUntilGone } from '../helpers/pids.js';
 import { targetOf } from './support.js';
 
 const host = testHost();
@@ -19,6 +21,27 @@ describe('$.ssh with controlMaster: true', () => {
     await remote.closePool();
     expect(remote.getPoolStats().total).toBe(0);
     await expect(remote`true`).rejects.toBeInstanceOf(PoolClosedError);
+  });
+
+  it('getPoolStats() reports the master: idle, then ready with its pid and socket; closePool ends it and removes the socket', async () => {
+    const remote = $.ssh(targetOf(host), { controlMaster: true, controlPersist: 30 });
+    expect(remote.getPoolStats().controlMaster).toMatchObject({ state: 'idle', starts: 0, pid: undefined });
+    await remote`echo one`;
+    await remote`echo two`;
+    const master = remote.getPoolStats().controlMaster;
+    expect(master).toMatchObject({ state: 'ready', starts: 1, restarts: 0, commands: 2, running: 0, adopted: false, lastError: undefined });
+    expect(master?.pid).toBeGreaterThan(0);
+    expect(statSync(master!.controlPath!).isSocket()).toBe(true);
+    await remote.closePool();
+    expect(remote.getPoolStats().controlMaster?.state).toBe('closed');
+    expect(existsSync(master!.controlPath!)).toBe(false);
+    expect(await waitUntilGone([master!.pid!])).toEqual([]);
+  });
+
+  it('getPoolStats() on an ssh2 target has no controlMaster field', async () => {
+    const remote = $.ssh(targetOf(host));
+    expect(remote.getPoolStats().controlMaster).toBeUndefined();
+    await remote.closePool();
   });
 
   it('drainPool lets a running command finish first', async () => {

@@ -1,8 +1,8 @@
 /**
  * The pool handle of a ControlMaster target: one OpenSSH master carries every command, so the "pool" is
- * that master. Stats describe it (total 1 once it runs); `closePool()` ends it (`ssh -O exit`, socket
- * removed); `drainPool()` first lets running commands finish. There is no ssh2 `Client` to lend, so
- * `acquire()` is refused, and the connection events are not emitted.
+ * that master. Stats describe it (total 1 once it runs; `controlMaster` carries its state); `closePool()`
+ * ends it (`ssh -O exit`, socket removed); `drainPool()` first lets running commands finish. There is no
+ * ssh2 `Client` to lend, so `acquire()` is refused, and the connection events are not emitted.
  */
 import { ConfigError, PoolClosedError, type ControlMasterAdapter, type ExecResult, type ExecSpec } from '@rexec/adapters';
 import { createPoolEvents } from './pool-events.js';
@@ -57,6 +57,7 @@ export function createControlMasterPool(adapter: ControlMasterAdapter, onClosed:
         connectionsCreated: master.starts, connectionsDestroyed: master.state === 'closed' ? master.starts : master.restarts,
         totalAcquired: master.commands + master.running, totalReleased: master.commands, averageWaitTime: 0,
         utilizationRate: busy, healthChecksPassed: master.checks, healthCheckFailures: 0, circuit: 'closed',
+        controlMaster: master,
       };
     },
     async warmPool(n: number): Promise<void> {

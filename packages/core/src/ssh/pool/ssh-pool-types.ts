@@ -3,6 +3,7 @@
  * and a borrowed connection.
  */
 import type { Readable } from 'node:stream';
+import type { ControlMasterAdapterStats } from '@rexec/adapters';
 import type { Client } from 'ssh2';
 import type { ProcessOutput } from '../../command/process-output.js';
 import type { PoolEventTarget, PoolEvents, PoolOptions, PoolStats } from '../../pool/types.js';
@@ -58,8 +59,14 @@ export interface SshPoolOptions extends Omit<PoolOptions<PooledSshConnection>, '
   maxChannels?: number;
 }
 
-/** `getPoolStats()`: every SPEC §5 field (plus `pending`, `validating`, `closing`). `waiting` counts commands waiting for a channel too. */
-export type SshPoolStats = PoolStats;
+/**
+ * `getPoolStats()`: every SPEC §5 field (plus `pending`, `validating`, `closing`). `waiting` counts commands
+ * waiting for a channel too. On a `controlMaster: true` target, `controlMaster` reports the OpenSSH master
+ * (`state`, `pid`, `controlPath`, `starts`, `restarts`, `lastError`...); it is absent on ssh2 targets.
+ */
+export interface SshPoolStats extends PoolStats {
+  readonly controlMaster?: ControlMasterAdapterStats;
+}
 
 export type SshPoolEvents = PoolEvents;
 
