@@ -6,6 +6,7 @@
  *   command ─► scheduler.run ─► free channel on a held connection? ─► conn.exec
  *                                 └─ none: pool.acquire (create ≤ max, ≤ maxConnecting at once) or wait
  */
+import { constants } from 'node:os';
 import type { ExecResult, ExecSpec } from '@rexec/adapters';
 import { createPool } from '../../pool/create-pool.js';
 import type { PoolFactory } from '../../pool/types.js';
@@ -36,6 +37,11 @@ export interface SshPool extends RegisteredPool {
   run(spec: ExecSpec): Promise<ExecResult>;
   /** The pool methods `$.ssh(...)` carries. */
   readonly handle: SshPoolHandle;
+}
+
+/** The result of a command whose AbortSignal was aborted before it started: canceled, as if ended by SIGTERM. */
+function canceledBeforeStart(): ExecResult {
+  return { stdout: '', stderr: '', exitCode: 128 + constants.signals.SIGTERM, signal: 'SIGTERM', timedOut: false, isCanceled: true, isMaxBuffer: false, duration: 0 };
 }
 
 export function createSshPool(resolved: ResolvedSshOptions, options: ResolvedSshPoolOptions, deps: SshPoolDeps): SshPool {
@@ -101,11 +107,16 @@ export function createSshPool(resolved: ResolvedSshOptions, options: ResolvedSsh
     });
   }
 
-  const run = (spec: ExecSpec): Promise<ExecResult> =>
-    scheduler.run((conn) => {
+  // An aborted signal means the command must not start at all: opening its channel would run it until the
+  // kill, sent once the remote pgid is known, reaches it. Checked again when a queued command gets its channel.
+  const run = (spec: ExecSpec): Promise<ExecResult> => {
+    if (spec.signal?.aborted === true) return Promise.resolve(canceledBeforeStart());
+    return scheduler.run((conn) => {
+      if (spec.signal?.aborted === true) return Promise.resolve(canceledBeforeStart());
       usage.record(conn);
       return conn.exec(spec);
     });
+  };
 
   const handle = createSshPoolHandle({
     target,
