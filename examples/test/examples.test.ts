@@ -28,6 +28,7 @@ const cases: [file: string, expected: RegExp[]][] = [
   ['shutdown.ts', [/command during shutdown: finished/]],
   ['deploy.ts', [/health check/, /deployed v\d+/]],
   ['demo.ts', [/pooled command \(median of 20\)/, /deployed v\d+/, /connection:create +× 1/, /done: pool closed/]],
+  ['control-master.ts', [/controlmaster: 5 commands, master running \(pid \d+\)/, /connections opened: 1,/, /hello from the master/, /first command .*: \d+ ms; next ones through the master: \d+ ms/, /after closePool: master closed, socket removed: true/]],
   ['generic-pool.ts', [/20 requests → 20 replies/, /after the drop: echo: are you there\?/, /drained: 0 connections left/]],
 ];
 
