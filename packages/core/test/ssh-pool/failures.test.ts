@@ -1,5 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSshHost, testHost, type SshHost } from '@rexec/testing';
@@ -72,6 +72,47 @@ describe('a dropped connection', () => {
     await remote.closePool();
   });
 
+  it('a connection reset (TCP RST, ECONNRESET) mid-command: ConnectionError, no crash, replaced', async () => {
+    // A loopback relay in front of sshd whose client-side sockets the test can reset.
+    const relayed: Socket[] = [];
+    const relay = createServer((client) => {
+      relayed.push(client);
+      const upstream = connect(host.port, '127.0.0.1');
+      for (const socket of [client, upstream]) socket.on('error', () => undefined);
+      client.pipe(upstream).pipe(client);
+      client.on('close', () => upstream.destroy());
+      upstream.on('close', () => client.destroy());
+    });
+    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+    onTestFinished(() => new Promise<void>((resolve) => relay.close(() => resolve())));
+    const { port } = relay.address() as AddressInfo;
+    const uncaught: unknown[] = [];
+    const onUncaught = (error: unknown): number => uncaught.push(error);
+    process.on('uncaughtException', onUncaught);
+    onTestFinished(() => void process.off('uncaughtException', onUncaught));
+
+    // The host key, recorded for the relay's port.
+    const knownHosts = join(dir, 'relay_known_hosts');
+    writeFileSync(knownHosts, readFileSync(host.knownHostsPath, 'utf8').replace(`]:${host.port} `, `]:${port} `));
+    const remote = $.ssh(targetOf(host, { port, knownHosts }), { pool: { max: 1 } });
+    const destroyed = record(remote, 'connection:destroy');
+    const sleeper = trackedSleep(dir, 'reset.pid');
+    onTestFinished(sleeper.kill);
+    const running = remote.raw`${sleeper.command}`.catch((error: unknown) => error);
+    await expect.poll(() => remote.getPoolStats().active).toBe(1);
+    for (const socket of relayed) socket.resetAndDestroy();
+    const error = await running;
+    expect(error).toBeInstanceOf(ConnectionError);
+    // The command's error says the connection was lost (not that the server refused the command) and, with
+    // its cause, how.
+    expect((error as Error).message).toContain(`The SSH connection to ${host.username}@127.0.0.1:${port} was lost`);
+    expect(`${(error as Error).message} ${String(((error as Error).cause as Error | undefined)?.message)}`).toMatch(/ECONNRESET/);
+    await expect.poll(() => destroyed.map((event) => event.reason)).toEqual(['error']);
+    await expect(remote`echo after-reset`).resolves.toMatchObject({ stdout: 'after-reset\n' });
+    expect(uncaught).toEqual([]);
+    await remote.closePool();
+  });
+
   it('destroys an idle connection that drops, with reason error', async () => {
     const remote = $.ssh(targetOf(host), { pool: { max: 1 } });
     const destroyed = record(remote, 'connection:destroy');
@@ -123,6 +164,37 @@ describe('the circuit breaker on a closed port', () => {
     expect((fast as CircuitOpenError).retryAfter).toBeGreaterThan(0);
     // "Fast" means no connect attempt: the breaker answers in-process.
     expect(performance.now() - started).toBeLessThan(1_000);
+    // A new `$.ssh(...)` for the same target and options shares the pool, so it fails fast too.
+    const again = $.ssh(targetOf(testHost(), { port }), {
+      pool: { retryAttempts: 0, circuitBreaker: { threshold: 2, timeout: 60_000 } },
+    });
+    await expect(again`uptime`).rejects.toBeInstanceOf(CircuitOpenError);
     await dead.closePool();
+  });
+
+  it('an unreachable host (accepts TCP, never answers) feeds it too: handshake timeouts open it', async () => {
+    let accepted = 0;
+    const silent = createServer((socket) => {
+      accepted++;
+      socket.resume();
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    onTestFinished(() => new Promise<void>((resolve) => silent.close(() => resolve())));
+    const { port } = silent.address() as AddressInfo;
+    const options = { pool: { retryAttempts: 0, circuitBreaker: { threshold: 2, timeout: 60_000 } } };
+    const target = targetOf(testHost(), { port, readyTimeout: 300 });
+    const opened = record($.ssh(target, options), 'circuit:open');
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const error = await $.ssh(target, options)`true`.catch((failure: unknown) => failure);
+      expect(error).toBeInstanceOf(ConnectionError);
+      expect((error as Error).message).toContain(`${testHost().username}@127.0.0.1:${port}: no SSH handshake within 300 ms`);
+    }
+    expect(opened).toHaveLength(1);
+    const started = performance.now();
+    await expect($.ssh(target, options)`true`).rejects.toBeInstanceOf(CircuitOpenError);
+    // Fast: no connection attempt, so no wait for readyTimeout.
+    expect(performance.now() - started).toBeLessThan(300);
+    expect(accepted).toBe(2);
+    await $.ssh(target, options).closePool();
   });
 });

@@ -119,6 +119,7 @@ export function createSshConnection(ctx: SshConnectionContext): SshConnection {
           maxBuffer: ctx.maxBuffer,
           forceKillAfterDelay: ctx.forceKillAfterDelay,
           transportOpen: () => open,
+          transportError: () => closeError,
           killGroup,
         });
         running.add(started);

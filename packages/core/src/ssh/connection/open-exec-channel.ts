@@ -48,8 +48,13 @@ export function createChannelOpener(options: ChannelOpenerOptions): ChannelOpene
           const description = error.message.replace(/^\(SSH\) Channel open failure: /, '');
           return reject(new ChannelRefusedError(target, reason, description, { cause: error }));
         }
-        if (error.message === 'Unable to exec') return reject(new ConnectionError(execRefusedMessage(target), target, { cause: error }));
-        reject(lost(error.message, error));
+        if (error.message !== 'Unable to exec') return reject(lost(error.message, error));
+        // ssh2 fails an exec still waiting for its reply this same way when the transport goes away (a reset):
+        // only a connection still up really refused it. Its close is reported within the tick, so look after it.
+        setImmediate(() => {
+          const gone = !options.isOpen() || options.closeError() !== undefined;
+          reject(gone ? lost('the connection closed before the command started', error) : new ConnectionError(execRefusedMessage(target), target, { cause: error }));
+        });
       };
       try {
         client.exec(command, callback);

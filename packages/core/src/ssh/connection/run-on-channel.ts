@@ -16,6 +16,8 @@ export interface ChannelRunContext {
   /** Milliseconds between TERM and KILL, and between KILL and closing the channel. */
   readonly forceKillAfterDelay: number;
   readonly transportOpen: () => boolean;
+  /** Why the transport closed (e.g. ECONNRESET), once it did; the cause of a command's ConnectionError. */
+  readonly transportError: () => Error | undefined;
   /** Signals a process group from a second channel; best effort, never throws. */
   readonly killGroup: (pgid: number, signal: 'TERM' | 'KILL') => void;
 }
@@ -106,8 +108,10 @@ export function runOnChannel(channel: ClientChannel, spec: ExecSpec, ctx: Channe
     stderr.end();
     if (failure !== undefined) return settle?.reject(failure.error);
     if (exit === undefined && (killReason === undefined || !ctx.transportOpen())) {
-      const message = ctx.transportOpen() ? noExitStatusMessage(ctx.target) : connectionLostMessage(ctx.target, 'the connection closed while the command ran');
-      return settle?.reject(new ConnectionError(message, ctx.target));
+      if (ctx.transportOpen()) return settle?.reject(new ConnectionError(noExitStatusMessage(ctx.target), ctx.target));
+      const cause = ctx.transportError();
+      const message = connectionLostMessage(ctx.target, 'the connection closed while the command ran');
+      return settle?.reject(new ConnectionError(message, ctx.target, cause === undefined ? {} : { cause }));
     }
     if (stdinError !== undefined && killReason === undefined) return settle?.reject(stdinError);
     const signal = exit === undefined ? `SIG${lastSignal}` : exit.signal;
