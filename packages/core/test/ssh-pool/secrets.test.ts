@@ -111,4 +111,34 @@ describe('secrets never show', () => {
     expectNoSecret(serialize(authError));
     await wrongUser.closePool();
   });
+
+  it('when the key is given as text: in the tag, results, and config, host key and authentication errors', async () => {
+    const keyText = readFileSync(keyPath, 'utf8');
+    const remote = $.ssh(targetOf(host, { privateKey: keyText, passphrase: PASSPHRASE, password: PASSWORD }), { pool: { retryAttempts: 0 } });
+    const result = await remote`echo fine`;
+    const failures: unknown[] = [];
+    const capture = (run: () => unknown): void => {
+      try {
+        failures.push(run());
+      } catch (error) {
+        failures.push(error);
+      }
+    };
+    // A key text that is cut short, and one whose passphrase is not the one given: ConfigErrors.
+    const truncated = keyText.split('\n').slice(0, 4).join('\n');
+    capture(() => $.ssh(targetOf(host, { privateKey: truncated, passphrase: PASSPHRASE })));
+    const wrongPassphrase = $.ssh(targetOf(host, { privateKey: keyText, passphrase: `${PASSPHRASE}-not`, password: PASSWORD }), { pool: { retryAttempts: 0 } });
+    failures.push(await wrongPassphrase`true`.catch((error: unknown) => error));
+    // Refused on its host key before any credential is sent, and refused by sshd for a user it does not know.
+    const unknownHost = $.ssh(targetOf(host, { knownHosts: join(dir, 'no_known_hosts'), privateKey: keyText, passphrase: PASSPHRASE }), { pool: { retryAttempts: 0 } });
+    failures.push(await unknownHost`true`.catch((error: unknown) => error));
+    const stranger = $.ssh(targetOf(host, { username: 'nobody-here', privateKey: keyText, passphrase: PASSPHRASE, password: PASSWORD }), { pool: { retryAttempts: 0 } });
+    failures.push(await stranger`true`.catch((error: unknown) => error));
+    expect(failures.map((failure) => (failure as Error).name)).toEqual(['ConfigError', 'ConfigError', 'HostKeyError', 'AuthenticationError']);
+    for (const view of [serialize(remote), serialize(result), ...failures.map(serialize)]) {
+      expectNoSecret(view);
+      expect(view).not.toContain(`${PASSPHRASE}-not`);
+    }
+    await Promise.all([remote, wrongPassphrase, unknownHost, stranger].map((handle) => handle.closePool()));
+  });
 });

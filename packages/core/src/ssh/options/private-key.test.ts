@@ -31,9 +31,15 @@ describe('isEncryptedPrivateKey', () => {
     expect(isEncryptedPrivateKey(Buffer.from(keys['pkcs8Encrypted']!.text))).toBe(true);
   });
 
-  it('says undefined for a public key or random text', () => {
+  it('says undefined for a public key, random text, or an OpenSSH key cut short', () => {
     expect(isEncryptedPrivateKey(Buffer.from(keys['plain']!.publicKey))).toBeUndefined();
     expect(isEncryptedPrivateKey(Buffer.from('hello'))).toBeUndefined();
+    // Not "encrypted": a truncated key must not send the user looking for a passphrase.
+    const cutShort = keys['plain']!.text.split('\n').slice(0, 3).join('\n');
+    expect(isEncryptedPrivateKey(Buffer.from(cutShort))).toBeUndefined();
+    const badMagic = keys['plain']!.text.replace('b3BlbnNzaC1rZXktdjE', 'AAAAAAAAAAAAAAAAAAA');
+    expect(badMagic).not.toBe(keys['plain']!.text);
+    expect(isEncryptedPrivateKey(Buffer.from(badMagic))).toBeUndefined();
   });
 
   it('tells key text from a path', () => {

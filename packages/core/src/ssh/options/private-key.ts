@@ -25,7 +25,11 @@ export function isKeyText(value: string): boolean {
  */
 export function isEncryptedPrivateKey(text: Buffer): boolean | undefined {
   const str = text.toString('utf8');
-  if (str.includes(OPENSSH_BEGIN)) return opensshCipher(str) !== 'none';
+  if (str.includes(OPENSSH_BEGIN)) {
+    // A cut-short or damaged OpenSSH key has no readable cipher: it is no key, not an encrypted one.
+    const cipher = opensshCipher(str);
+    return cipher === undefined ? undefined : cipher !== 'none';
+  }
   if (str.includes('-----BEGIN ENCRYPTED PRIVATE KEY-----')) return true;
   if (PEM_LEGACY.test(str)) return /Proc-Type:\s*4,ENCRYPTED/.test(str);
   if (str.includes('-----BEGIN PRIVATE KEY-----')) return false;
