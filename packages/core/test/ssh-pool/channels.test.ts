@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { startSshHost, type SshHost } from '@rexec/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { $ } from '../../src/index.js';
+import { $, ConnectionError } from '../../src/index.js';
 import { record, targetOf } from './support.js';
 
 let host: SshHost;
@@ -16,6 +17,7 @@ describe('channels over pooled connections (sshd MaxSessions 3)', () => {
   it('runs 200 concurrent commands with max 2: all succeed, never more than 2 connections', async () => {
     const remote = $.ssh(targetOf(host), { pool: { max: 2 } });
     const created = record(remote, 'connection:create');
+    const logBefore = readFileSync(host.logPath, 'utf8').length;
     let peakTotal = 0;
     const sample = setInterval(() => (peakTotal = Math.max(peakTotal, remote.getPoolStats().total)), 5);
     try {
@@ -32,6 +34,12 @@ describe('channels over pooled connections (sshd MaxSessions 3)', () => {
     expect(stats.connectionsCreated).toBe(created.length);
     expect(stats.total).toBeLessThanOrEqual(2);
     await remote.closePool();
+    // As sshd saw it: at most 2 TCP connections, and it did refuse channels past MaxSessions (maxChannels is
+    // 8 by default), so the commands above went through the refusal path and still all succeeded.
+    const log = readFileSync(host.logPath, 'utf8').slice(logBefore);
+    const clientPorts = new Set([...log.matchAll(/Connection from 127\.0\.0\.1 port (\d+)/g)].map((match) => match[1]));
+    expect(clientPorts.size).toBe(created.length);
+    expect(log).toContain('no more sessions');
   });
 
   it('a borrowed connection runs commands one after another, and goes back with release', async () => {
@@ -53,6 +61,24 @@ describe('channels over pooled connections (sshd MaxSessions 3)', () => {
     expect(remote.getPoolStats()).toMatchObject({ active: 0, idle: 1 });
     // The tag runs on the same (only) connection once it is back.
     await expect(remote`echo after`).resolves.toMatchObject({ stdout: 'after\n' });
+    await remote.closePool();
+  });
+
+  it('a borrowed connection asked for more commands at once than MaxSessions: the extra ones get a retryable ConnectionError', async () => {
+    const remote = $.ssh(targetOf(host), { pool: { max: 1, idle: 10_006 } });
+    const conn = await remote.acquire();
+    try {
+      const outcomes = await Promise.all(Array.from({ length: 5 }, (_, i) => conn.exec(`sleep 0.3; echo ${i}`).then((out) => out.stdout, (error: unknown) => error)));
+      const refused = outcomes.filter((outcome): outcome is ConnectionError => outcome instanceof ConnectionError);
+      expect(outcomes.filter((outcome) => typeof outcome === 'string')).toHaveLength(3);
+      expect(refused).toHaveLength(2);
+      expect(refused[0]!.retryable).toBe(true);
+      expect(refused[0]!.message).toContain('refused a new session channel on this borrowed connection');
+      expect(conn.isHealthy()).toBe(true);
+      await expect(conn.exec('echo still-fine')).resolves.toMatchObject({ stdout: 'still-fine\n' });
+    } finally {
+      await remote.release(conn);
+    }
     await remote.closePool();
   });
 

@@ -5,10 +5,13 @@
  */
 import { inspect } from 'node:util';
 import type { Client } from 'ssh2';
+import { ConnectionError } from '@rexec/adapters';
 import { ProcessOutput } from '../../command/process-output.js';
+import { isChannelRefusedError } from '../connection/channel-refused-error.js';
 import type { SshConnection } from '../connection/ssh-connection.js';
 import type { ConnectionUsage } from './connection-usage.js';
 import { failureOf } from './exec-failure.js';
+import { borrowedChannelRefusedMessage } from './ssh-pool-messages.js';
 import type { PooledSshConnection, SshConnectionStats, SshExecOptions } from './ssh-pool-types.js';
 
 /** `id` is the pool's id of the connection, as in its events. */
@@ -22,14 +25,14 @@ export function createPooledConnection(conn: SshConnection, id: string, usage: C
     async exec(command: string, options: SshExecOptions = {}): Promise<ProcessOutput> {
       if (typeof command !== 'string') throw new TypeError(`conn.exec(command): command must be a string, got ${typeof command}`);
       usage.record(conn);
-      const result = await conn.exec({
-        command,
-        cwd: options.cwd,
-        env: options.env,
-        stdin: options.stdin,
-        timeout: options.timeout,
-        signal: options.signal,
-      });
+      const result = await conn
+        .exec({ command, cwd: options.cwd, env: options.env, stdin: options.stdin, timeout: options.timeout, signal: options.signal })
+        .catch((error: unknown) => {
+          // The connection layer's refusal is internal (the tag waits for a free channel instead); a borrower
+          // who runs more commands at once than sshd's MaxSessions gets a public, retryable ConnectionError.
+          if (!isChannelRefusedError(error)) throw error;
+          throw new ConnectionError(borrowedChannelRefusedMessage(conn.target), conn.target, { cause: error });
+        });
       const output = ProcessOutput.from(result, { command, target: conn.target });
       const failure = options.nothrow === true ? undefined : failureOf(output, options.timeout);
       if (failure !== undefined) throw failure;

@@ -14,3 +14,7 @@ export function notBorrowedMessage(target: string): string {
 export function badWarmCountMessage(got: unknown): string {
   return `warmPool(n): n must be a non-negative integer, got ${typeof got === 'number' ? String(got) : typeof got}`;
 }
+
+export function borrowedChannelRefusedMessage(target: string): string {
+  return `The server ${target} refused a new session channel on this borrowed connection (sshd MaxSessions reached); the command did not start. Run fewer commands at once on one borrowed connection, or use the $.ssh tag, which waits for a free channel`;
+}
