@@ -19,6 +19,15 @@ describe('installShutdownHandlers in a real process', () => {
     expect(endedBy(await child.exited)).toBe('SIGTERM');
   });
 
+  it('drains every pool: commands running on three pools all finish before the signal ends the process', async () => {
+    const child = runFixture('shutdown-drain.ts', host, ['30000', 'sleep 1; echo finished', '3']);
+    await child.waitForLine('started');
+    child.kill('SIGTERM');
+    const exit = await child.exited;
+    expect(child.lines.map((line) => line.text)).toEqual(['started', 'result finished', 'result finished', 'result finished']);
+    expect(endedBy(exit)).toBe('SIGTERM');
+  });
+
   it('closes what still runs when the grace period ends', async () => {
     const child = runFixture('shutdown-drain.ts', host, ['300', 'sleep 30; echo too-late']);
     await child.waitForLine('started');

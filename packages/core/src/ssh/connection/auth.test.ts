@@ -77,7 +77,12 @@ describe('authentication against OpenSSH sshd', () => {
 
   it('encrypted key without passphrase, or an unreadable key path: ConfigError', () => {
     expect(() => resolve({ privateKey: encrypted.path })).toThrowError(ConfigError);
-    expect(() => resolve({ privateKey: '~/.ssh/id_missing' })).toThrowError(/Cannot read the private key file/);
+    expect(() => resolve({ privateKey: encrypted.path })).toThrowError(/passphrase/);
+    expect(() => resolve({ privateKey: '~/.ssh/id_missing' })).toThrowError(ConfigError);
+    expect(() => resolve({ privateKey: '~/.ssh/id_missing' })).toThrowError(`Cannot read the private key file "${join(sshDir, 'id_missing')}"`);
+    // Unreadable rather than missing (tests run as root, so permissions cannot make a file unreadable).
+    expect(() => resolve({ privateKey: '~/.ssh' })).toThrowError(ConfigError);
+    expect(() => resolve({ privateKey: '~/.ssh' })).toThrowError(/EISDIR/);
   });
 
   it('ssh-agent (a real ssh-agent holding a key given nowhere else), taken from SSH_AUTH_SOCK by default', async () => {

@@ -62,7 +62,7 @@ describe('connectSsh failures', () => {
     const port = await listen(() => undefined);
     const error = await connectError(connectSsh(resolveTestHost(host, { port, readyTimeout: 300 })));
     expect(error).toBeInstanceOf(ConnectionError);
-    expect(error.message).toContain('no SSH handshake within 300 ms');
+    expect(error.message).toContain(`Cannot connect to ${host.username}@127.0.0.1:${port}: no SSH handshake within 300 ms`);
   });
 
   it('reset: a peer that hangs up during the handshake is a ConnectionError, not a crash', async () => {
