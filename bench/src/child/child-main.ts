@@ -72,6 +72,11 @@ async function main(): Promise<void> {
     const cause = seen.unhandledRejections > 0 ? `; unhandled rejection: ${seen.firstUnhandledRejection ?? '?'}` : '';
     writeReport({ status: 'crashed', reason: `the peer ended the process (exit code ${code})${progress.describe()}${cause}`, process: seen });
   });
+  // Keeps the event loop alive for the whole task, so that a peer stuck on a promise that never settles and
+  // holds no handle is killed at the parent's timeout and reported as hung (test/containment.test.ts),
+  // instead of Node ending the child with exit code 13 ("unsettled top-level await"). rexec's own
+  // closePool() no longer needs it: a close holds the loop by itself. Measurements are unaffected.
+  const keepAlive = setInterval(() => undefined, 60_000);
   let report: ChildReport;
   try {
     const { result, note } = await run(task, observer, progress);
@@ -82,6 +87,7 @@ async function main(): Promise<void> {
       ? { status: 'unavailable', reason: error.message, process: observer.observations() }
       : { status: 'error', reason, process: observer.observations() };
   }
+  clearInterval(keepAlive);
   reported = true;
   writeReport(report);
   // Peers may hold timers or sockets (keepalives); the child's work is done.
