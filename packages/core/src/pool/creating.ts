@@ -6,7 +6,7 @@
 import { CircuitOpenError, ConfigError, PoolClosedError } from '@rexec/adapters';
 import { schedule, sleep } from './clock.js';
 import type { Slot } from './generic-engine.js';
-import { failWaiter } from './lending.js';
+import { failWaiters } from './lending.js';
 import { badCountMessage } from './pool-messages.js';
 import { type Entry, type PoolContext, asError, notifyChange, occupancy, reportError } from './pool-context.js';
 
@@ -19,6 +19,16 @@ export function backoffDelay(retryDelay: number, failures: number, random: () =>
   return base / 2 + (random() * base) / 2;
 }
 
+/**
+ * Whether a creation error says that trying again cannot help: a `RexecError` (or any error) marked
+ * `retryable: false`, such as an `AuthenticationError`, a `HostKeyError` or a `ConfigError`. Such a
+ * failure is not retried (repeated logins with bad credentials get accounts locked) and is not a
+ * transport failure, so the circuit breaker does not count it.
+ */
+export function isPermanentFailure(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { retryable?: unknown }).retryable === false;
+}
+
 async function runCycle<T>(ctx: PoolContext<T>): Promise<Slot<T>> {
   const attempts = ctx.options.retryFailed ? 1 + ctx.options.retryAttempts : 1;
   for (let attempt = 1; ; attempt += 1) {
@@ -29,6 +39,7 @@ async function runCycle<T>(ctx: PoolContext<T>): Promise<Slot<T>> {
       return slot;
     }
     ctx.lastCreateError = slot.error;
+    if (isPermanentFailure(slot.error)) return slot;
     ctx.breaker.recordFailure();
     if (attempt >= attempts || ctx.closed || ctx.breaker.state().kind !== 'closed') return slot;
     await sleep(ctx.clock, backoffDelay(ctx.options.retryDelay, attempt), ctx.closing.signal);
@@ -68,12 +79,12 @@ function finish<T>(ctx: PoolContext<T>, slot: Slot<T>): Entry<T> | undefined {
   }
   ctx.hooks.gate?.give();
   if (!ctx.closed) reportError(ctx, slot.error);
-  // The waiter this create was for (one not covered by another create) gets the error itself.
-  if (ctx.waiters.size > ctx.pending) {
-    const waiter = ctx.waiters.take();
-    if (waiter !== undefined) failWaiter(ctx, waiter, slot.error);
-  }
-  ctx.ops.pump();
+  // The waiter this create was for (one not covered by another create) gets the error itself. After a
+  // permanent failure, so does every waiter not covered by a create in flight: one more attempt each
+  // would fail the same way.
+  const uncovered = ctx.waiters.size - ctx.pending;
+  if (uncovered > 0) failWaiters(ctx, isPermanentFailure(slot.error) ? uncovered : 1, slot.error);
+  else ctx.ops.pump();
   return undefined;
 }
 
@@ -99,6 +110,8 @@ export function startCycle<T>(ctx: PoolContext<T>): Promise<Entry<T> | undefined
 
 export function ensureMin<T>(ctx: PoolContext<T>): void {
   if (ctx.closed || ctx.minRetry.timer !== undefined || ctx.breaker.state().kind !== 'closed') return;
+  // After a permanent failure (bad credentials), `min` waits for an acquire to try again: no background logins.
+  if (isPermanentFailure(ctx.lastCreateError)) return;
   let deficit = ctx.options.min - (ctx.entries.size + ctx.pending);
   while (deficit > 0 && reserveCreate(ctx) === 'ok') {
     deficit -= 1;
@@ -107,7 +120,7 @@ export function ensureMin<T>(ctx: PoolContext<T>): void {
         ctx.minRetry.failures = 0;
         return;
       }
-      if (ctx.closed || ctx.minRetry.timer !== undefined) return;
+      if (ctx.closed || ctx.minRetry.timer !== undefined || isPermanentFailure(ctx.lastCreateError)) return;
       ctx.minRetry.failures += 1;
       ctx.minRetry.timer = schedule(ctx.clock, backoffDelay(Math.max(ctx.options.retryDelay, 1), ctx.minRetry.failures), () => {
         ctx.minRetry.timer = undefined;

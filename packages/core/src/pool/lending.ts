@@ -51,11 +51,26 @@ export function settleWaiter<T>(ctx: PoolContext<T>, waiter: Waiter<T>): void {
   if (waiter.onAbort !== undefined) waiter.signal?.removeEventListener('abort', waiter.onAbort);
 }
 
-export function failWaiter<T>(ctx: PoolContext<T>, waiter: Waiter<T>, error: unknown): void {
-  if (waiter.settled) return;
+function rejectWaiter<T>(ctx: PoolContext<T>, waiter: Waiter<T>, error: unknown): void {
   settleWaiter(ctx, waiter);
   if (waiter.probe !== undefined) ctx.breaker.settleProbe(waiter.probe, false);
   waiter.reject(error);
+}
+
+export function failWaiter<T>(ctx: PoolContext<T>, waiter: Waiter<T>, error: unknown): void {
+  if (waiter.settled) return;
+  rejectWaiter(ctx, waiter, error);
+  notifyChange(ctx);
+  ctx.ops.pump();
+}
+
+/** Fails up to `count` waiters, in queue order, with `error`; only then serves the rest (so no create starts in between). */
+export function failWaiters<T>(ctx: PoolContext<T>, count: number, error: unknown): void {
+  for (let i = 0; i < count; i += 1) {
+    const waiter = ctx.waiters.take();
+    if (waiter === undefined) break;
+    rejectWaiter(ctx, waiter, error);
+  }
   notifyChange(ctx);
   ctx.ops.pump();
 }
