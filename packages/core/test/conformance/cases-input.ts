@@ -3,8 +3,7 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { userInfo } from 'node:os';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { settle } from './observe.js';
 import type { ConformanceCase } from './types.js';
@@ -92,12 +91,6 @@ export const inputCases: readonly ConformanceCase[] = [
     name: 'the command runs under /bin/sh, as locally',
     run: async ({ sh }) => ({ shell: (await sh`printf '%s' "$0"`).stdout }),
     expected: { shell: '/bin/sh' },
-    differs: {
-      // Documented in docs/ssh.md, but not the same as local or ControlMaster: the ssh2 wrapper hands the
-      // command to the remote login shell ($SHELL -c) while ControlMaster execs /bin/sh. So bash-isms work
-      // over ssh2 only, and dialect details differ (bash's `echo 'a\nb'` prints a backslash, dash's a newline).
-      ssh2: { expected: { shell: basename(userInfo().shell ?? 'sh') }, why: 'ssh2 runs the command in the remote login shell (docs/ssh.md)' },
-    },
   },
   {
     name: 'bad values are refused before anything reaches a shell',

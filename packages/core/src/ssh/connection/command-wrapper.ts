@@ -9,8 +9,10 @@ export const PGID_MARKER = 'rexec:pgid=';
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
- * The shell source sent in the exec request. sshd runs it with the user's login shell (`$SHELL -c`),
- * which must be POSIX-like (sh, dash, bash, zsh, ksh). It:
+ * The command line sent in the exec request. sshd hands it to the user's login shell (`$SHELL -c`), which
+ * must be POSIX-like (sh, dash, bash, zsh, ksh) and only does `exec /bin/sh -c '<script>'`: the command
+ * runs under `/bin/sh` as it does locally and through ControlMaster, whatever the login shell is, and keeps
+ * the login shell's pid. The script:
  *  1. prints `rexec:pgid=$$` to stderr: sshd starts every session with `setsid()`, so `$$` is the id of the
  *     process group holding the whole command; a timeout or abort kills that group from a second channel
  *     (sshd refuses `signal` requests for root logins, see docs/ssh.md);
@@ -19,6 +21,11 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  *  4. runs the command on its own line, so its own `;`, `&&`, comments and heredocs mean what they do locally.
  */
 export function wrapRemoteCommand(spec: Pick<ExecSpec, 'command' | 'cwd' | 'env'>): string {
+  return `exec /bin/sh -c ${quote(remoteScript(spec))}`;
+}
+
+/** The script `/bin/sh` runs on the remote host (steps 1–4 above). */
+export function remoteScript(spec: Pick<ExecSpec, 'command' | 'cwd' | 'env'>): string {
   const lines = [`printf '${PGID_MARKER}%s\\n' "$$" >&2`];
   if (spec.cwd !== undefined) lines.push(`cd -- ${quote(spec.cwd)} || exit`);
   const env = Object.entries(spec.env ?? {});
