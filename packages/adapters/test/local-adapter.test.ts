@@ -75,6 +75,14 @@ describe('LocalAdapter: running commands', () => {
     expect(err).toEqual(['x', 'y']);
   });
 
+  it('never starts a command whose AbortSignal is already aborted, and reports it canceled', async () => {
+    const marker = join(dir, 'ran-although-aborted');
+    const result = await adapter.exec({ command: `touch '${marker}'`, signal: AbortSignal.abort() });
+    expect(result).toMatchObject({ isCanceled: true, exitCode: 143, signal: 'SIGTERM', stdout: '', timedOut: false });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await expect(realpath(marker)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
   it('reports exit code 128 + n and the signal name when the command is killed by a signal', async () => {
     const result = await adapter.exec({ command: 'kill -KILL $$' });
     expect(result).toMatchObject({ exitCode: 137, signal: 'SIGKILL', timedOut: false, isCanceled: false });

@@ -6,7 +6,7 @@ import { normalizeControlMasterOptions, type ControlMasterAdapterOptions, type R
 import { controlPathTemplate, expandControlPath, validateControlPathLength } from './control-path.js';
 import { ControlMaster, type MasterStats } from './master.js';
 import { runRemoteCommand, type RemoteRun } from './run-remote-command.js';
-import { exitCodeForSignal } from './settle-remote-run.js';
+import { canceledBeforeStart } from '../results.js';
 
 /** Test seams: the platform (for the Windows check) and the clock. */
 export interface ControlMasterAdapterDependencies {
@@ -61,7 +61,7 @@ export class ControlMasterAdapter implements Adapter {
   async exec(spec: ExecSpec): Promise<ExecResult> {
     if (this.#disposed) throw new PoolClosedError(this.target);
     validateExecSpec(spec);
-    if (spec.signal?.aborted === true) return this.#canceledBeforeStart();
+    if (spec.signal?.aborted === true) return canceledBeforeStart();
     const controlPath = await this.#master.ensure();
     if (this.#disposed) throw new PoolClosedError(this.target);
     const run = runRemoteCommand(spec, { options: this.options, target: this.target, controlPath, master: this.#master, now: this.#now });
@@ -91,10 +91,6 @@ export class ControlMasterAdapter implements Adapter {
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.dispose();
-  }
-
-  #canceledBeforeStart(): ExecResult {
-    return { stdout: '', stderr: '', exitCode: exitCodeForSignal('SIGTERM'), signal: 'SIGTERM', timedOut: false, isCanceled: true, isMaxBuffer: false, duration: 0 };
   }
 }
 

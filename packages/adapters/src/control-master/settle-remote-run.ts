@@ -1,5 +1,5 @@
-import { constants } from 'node:os';
 import type { ExecResult } from '../contract.js';
+import { exitCodeForSignal } from '../results.js';
 import { ConfigError, ConnectionError } from '../errors/index.js';
 import type { WrapperReport } from './marker-filter.js';
 import type { RemoteKillOutcome } from './remote-kill.js';
@@ -16,11 +16,6 @@ export interface RemoteRunEnd {
   readonly stdout: string;
   readonly stderr: string;
   readonly duration: number;
-}
-
-/** `128 + n` for a signal name, from this machine's table (rare signals may be numbered differently remotely). */
-export function exitCodeForSignal(signal: string): number {
-  return 128 + (constants.signals[signal as NodeJS.Signals] ?? 0);
 }
 
 /** Exit code and signal from the wrapper's final marker. */

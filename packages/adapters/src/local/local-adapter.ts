@@ -1,5 +1,6 @@
 import type { Adapter, ExecResult, ExecSpec } from '../contract.js';
 import { ConfigError } from '../errors/index.js';
+import { canceledBeforeStart } from '../results.js';
 import { normalizeLocalAdapterOptions, type LocalAdapterOptions, type ResolvedLocalAdapterOptions } from './local-adapter-options.js';
 import { signalProcessGroup } from './process-group.js';
 import { runLocalCommand, type LocalRun } from './run-local-command.js';
@@ -25,6 +26,8 @@ export class LocalAdapter implements Adapter {
     if (this.#disposed) throw new ConfigError('This LocalAdapter was disposed; create a new one to run more commands', 'adapter');
     validateExecSpec(spec);
     if (spec.cwd !== undefined) await assertWorkingDirectory(spec.cwd);
+    // Aborted before it started: never spawn it (a started process could act before the kill reaches it).
+    if (spec.signal?.aborted === true) return canceledBeforeStart();
     const run = runLocalCommand(spec, this.options);
     if (this.#live.size === 0) process.on('exit', this.#killAllOnExit);
     this.#live.add(run);

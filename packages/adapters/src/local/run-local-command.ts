@@ -1,7 +1,7 @@
-import { constants } from 'node:os';
 import type { Readable } from 'node:stream';
 import { execa } from 'execa';
 import type { ExecResult, ExecSpec } from '../contract.js';
+import { exitCodeForSignal } from '../results.js';
 import { ConfigError } from '../errors/index.js';
 import { describe } from '../errors/messages.js';
 import { createOutputCollector } from '../output/output-collector.js';
@@ -26,8 +26,7 @@ function stdinOptions(stdin: ExecSpec['stdin']): StdinOptions {
 
 function exitCodeOf(exitCode: number | undefined, signal: string | undefined): number {
   if (exitCode !== undefined) return exitCode;
-  const number = signal === undefined ? undefined : constants.signals[signal as NodeJS.Signals];
-  return 128 + (number ?? 0);
+  return signal === undefined ? 128 : exitCodeForSignal(signal);
 }
 
 /** Spawns `shell -c command` as the leader of a new process group and collects its output. */

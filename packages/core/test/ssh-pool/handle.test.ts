@@ -27,6 +27,21 @@ describe('the pool handle of a $.ssh target', () => {
     await remote.closePool();
   });
 
+  it('a borrowed connection never starts a command whose AbortSignal is already aborted', async () => {
+    const remote = $.ssh(targetOf(host), { pool: { max: 1, idle: 10_003 } });
+    const marker = `/tmp/rexec-aborted-${process.pid}-${Date.now()}`;
+    const conn = await remote.acquire();
+    try {
+      const result = await conn.exec(`touch ${marker}`, { signal: AbortSignal.abort(), nothrow: true });
+      expect(result).toMatchObject({ isCanceled: true, exitCode: 143, signal: 'SIGTERM' });
+      const check = await conn.exec(`sleep 0.1; test -e ${marker} && echo ran || echo absent`);
+      expect(check.stdout).toBe('absent\n');
+    } finally {
+      await remote.release(conn);
+      await remote.closePool();
+    }
+  });
+
   it("one connection's life in events: create, acquire, state, release, destroy with reason 'closed'", async () => {
     const remote = $.ssh(targetOf(host), { pool: { max: 1, idle: 10_002 } });
     const created = record(remote, 'connection:create');

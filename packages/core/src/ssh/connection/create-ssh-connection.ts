@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import { inspect } from 'node:util';
 import type { Client } from 'ssh2';
-import { ConnectionError, type ExecResult, type ExecSpec } from '@rexec/adapters';
+import { canceledBeforeStart, ConnectionError, type ExecResult, type ExecSpec } from '@rexec/adapters';
 import { connectionLostMessage, notConnectedMessage } from '../messages.js';
 import { isChannelRefusedError } from './channel-refused-error.js';
 import { killGroupCommand, wrapRemoteCommand } from './command-wrapper.js';
@@ -108,6 +108,8 @@ export function createSshConnection(ctx: SshConnectionContext): SshConnection {
 
   const exec = async (spec: ExecSpec): Promise<ExecResult> => {
     if (!open) throw new ConnectionError(notConnectedMessage(target), target, closeError === undefined ? {} : { cause: closeError });
+    // Aborted before it started: opening a channel would run it until the kill reached it.
+    if (spec.signal?.aborted === true) return canceledBeforeStart();
     const command = wrapRemoteCommand(spec);
     openChannels++;
     retain();

@@ -6,8 +6,7 @@
  *   command ─► scheduler.run ─► free channel on a held connection? ─► conn.exec
  *                                 └─ none: pool.acquire (create ≤ max, ≤ maxConnecting at once) or wait
  */
-import { constants } from 'node:os';
-import type { ExecResult, ExecSpec } from '@rexec/adapters';
+import { canceledBeforeStart, type ExecResult, type ExecSpec } from '@rexec/adapters';
 import { createPool } from '../../pool/create-pool.js';
 import type { PoolFactory } from '../../pool/types.js';
 import type { SshConnection } from '../connection/ssh-connection.js';
@@ -37,11 +36,6 @@ export interface SshPool extends RegisteredPool {
   run(spec: ExecSpec): Promise<ExecResult>;
   /** The pool methods `$.ssh(...)` carries. */
   readonly handle: SshPoolHandle;
-}
-
-/** The result of a command whose AbortSignal was aborted before it started: canceled, as if ended by SIGTERM. */
-function canceledBeforeStart(): ExecResult {
-  return { stdout: '', stderr: '', exitCode: 128 + constants.signals.SIGTERM, signal: 'SIGTERM', timedOut: false, isCanceled: true, isMaxBuffer: false, duration: 0 };
 }
 
 export function createSshPool(resolved: ResolvedSshOptions, options: ResolvedSshPoolOptions, deps: SshPoolDeps): SshPool {
