@@ -4,3 +4,4 @@ export * from './errors/index.js';
 export * from './local/index.js';
 export * from './control-master/index.js';
 export * from './output/index.js';
+export * from './shell/index.js';

@@ -1,8 +1,8 @@
-// Errors are defined in @rexec/adapters (the lowest layer, which throws some of them) and re-exported here.
+// Everything of @rexec/adapters is re-exported: errors (defined there, the lowest layer, which throws some of them),
+// quote() (shared by every adapter), the adapters themselves and the execution contract.
 export * from '@rexec/adapters';
 export { $, type Dollar } from './dollar.js';
 export { createShell, type CommandDefaults, type Shell, type ShellOptions } from './shell/create-shell.js';
-export { quote } from './shell/quote.js';
 export { maskSecrets } from './shell/mask-secrets.js';
 export { Command, type CommandStage } from './command/command.js';
 export { ProcessOutput, type ProcessOutputInit } from './command/process-output.js';

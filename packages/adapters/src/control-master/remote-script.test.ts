@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { waitForEmptyGroup } from '../../test/process-table.js';
 import { createMarkerFilter } from './marker-filter.js';
-import { buildKillScript, buildRemoteCommand, buildUserScript, createNonce } from './remote-script.js';
+import { buildUserScript } from '../shell/user-script.js';
+import { buildKillScript, buildRemoteCommand, createNonce } from './remote-script.js';
 
 const run = promisify(execFile);
 

@@ -1,7 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { ExecSpec } from '../contract.js';
-import { ConfigError } from '../errors/index.js';
-import { isShellVariableName, quotePosix } from './posix-quote.js';
+import { quote } from '../shell/quote.js';
 
 /**
  * The wrapper every command runs under on the remote host, as `/bin/sh -c WRAPPER rexec NONCE SCRIPT`.
@@ -28,25 +26,11 @@ export function createNonce(): string {
   return `rexec-${randomBytes(12).toString('hex')}`;
 }
 
-/** cwd and env applied inside the command (OpenSSH's AcceptEnv usually refuses env requests). */
-export function buildUserScript(spec: Pick<ExecSpec, 'command' | 'cwd' | 'env'>): string {
-  const lines: string[] = [];
-  if (spec.cwd !== undefined) lines.push(`cd -- ${quotePosix(spec.cwd)} || exit`);
-  const env = Object.entries(spec.env ?? {});
-  for (const [name] of env) {
-    if (!isShellVariableName(name)) {
-      throw new ConfigError(`ExecSpec "env" has a name a remote shell cannot export: ${JSON.stringify(name)}; use letters, digits and _`, 'env');
-    }
-  }
-  if (env.length > 0) lines.push(`export ${env.map(([name, value]) => `${name}=${quotePosix(value)}`).join(' ')}`);
-  lines.push(spec.command);
-  return lines.join('\n');
-}
 
 /** The one string ssh sends: the login shell execs `/bin/sh` running the wrapper (so `$$` is the session leader). */
 export function buildRemoteCommand(userScript: string, nonce: string): string {
   const child = `exec 2>&3 3>&-\ntrap 'printf "%s\\n" ${nonce}:normal >&2' EXIT\n${userScript}`;
-  return `exec /bin/sh -c ${quotePosix(WRAPPER)} rexec ${quotePosix(nonce)} ${quotePosix(child)}`;
+  return `exec /bin/sh -c ${quote(WRAPPER)} rexec ${quote(nonce)} ${quote(child)}`;
 }
 
 /**

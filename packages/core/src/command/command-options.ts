@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import { Readable } from 'node:stream';
-import { ConfigError } from '@rexec/adapters';
+import { ConfigError, isShellVariableName } from '@rexec/adapters';
 
 /** The resolved settings of one command: a shell's defaults, then the command's own modifiers. */
 export interface CommandSettings {
@@ -55,15 +55,13 @@ export function resolveCwd(base: string | undefined, dir: string): string {
   return base === undefined || posix.isAbsolute(dir) ? dir : posix.join(base, dir);
 }
 
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
 /** Names must be shell variable names (remote adapters write `export NAME=value`); values strings. */
 export function validateEnv(vars: unknown): Readonly<Record<string, string>> {
   if (typeof vars !== 'object' || vars === null || Array.isArray(vars)) {
     throw new ConfigError('env must be an object of variable names to string values, e.g. { NODE_ENV: "production" }', 'env');
   }
   for (const [name, value] of Object.entries(vars)) {
-    if (!ENV_NAME.test(name)) {
+    if (!isShellVariableName(name)) {
       throw new ConfigError(`env name ${JSON.stringify(name)} is not a valid variable name (letters, digits, _; not starting with a digit)`, 'env');
     }
     if (typeof value !== 'string' || value.includes('\0')) {

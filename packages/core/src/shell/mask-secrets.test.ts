@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { maskSecrets } from './mask-secrets.js';
-import { quote } from './quote.js';
+import { quote } from '@rexec/adapters';
 
 describe('maskSecrets', () => {
   it('masks a secret as typed and as quote() rendered it', () => {

@@ -1,4 +1,4 @@
-import { quote } from './quote.js';
+import { quote } from '@rexec/adapters';
 
 /** Every form a secret can take in rendered shell source: as typed, quoted, and escaped inside quotes. */
 function formsOf(secret: string): string[] {

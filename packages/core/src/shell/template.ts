@@ -1,6 +1,5 @@
-import { ConfigError } from '@rexec/adapters';
+import { ConfigError, quote } from '@rexec/adapters';
 import { ProcessOutput } from '../command/process-output.js';
-import { quote } from './quote.js';
 
 /** `quote`: each value becomes one shell word. `raw`: values are inserted as they are. */
 export type TemplateMode = 'quote' | 'raw';

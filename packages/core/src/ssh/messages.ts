@@ -126,7 +126,3 @@ export function authenticationFailedMessage(target: string, methods: readonly st
   const tried = methods.length === 0 ? 'no method (no key, password or agent was available)' : methods.join(', ');
   return `Authentication failed for ${target}; methods tried: ${tried}. Check the user name and the privateKey/passphrase, password or agent you pass`;
 }
-
-export function badEnvNameMessage(name: string): string {
-  return `Invalid environment variable name "${name}": use letters, digits and "_", not starting with a digit`;
-}

@@ -66,7 +66,7 @@ describe('a permanent creation failure', () => {
     factory.failWith = undefined;
     const resource = await pool.acquire();
     expect(factory.createCalls).toBe(2);
-    pool.release(resource);
+    await pool.release(resource);
     await pool.clear();
   });
 

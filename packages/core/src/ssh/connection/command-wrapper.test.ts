@@ -50,7 +50,7 @@ describe('wrapRemoteCommand', () => {
 
   it('rejects an env name a shell cannot export, with a ConfigError', () => {
     expect(() => wrapRemoteCommand({ command: 'true', env: { 'A-B': 'x' } })).toThrowError(ConfigError);
-    expect(() => wrapRemoteCommand({ command: 'true', env: { '1A': 'x' } })).toThrowError(/Invalid environment variable name "1A"/);
+    expect(() => wrapRemoteCommand({ command: 'true', env: { '1A': 'x' } })).toThrowError(/env name "1A" is not a variable name/);
   });
 
   it('reports $$ as the marker the pgid filter reads', () => {

@@ -1,12 +1,7 @@
-import { ConfigError } from '@rexec/adapters';
-import type { ExecSpec } from '@rexec/adapters';
-import { quote } from '../../shell/quote.js';
-import { badEnvNameMessage } from '../messages.js';
+import { buildUserScript, quote, type ExecSpec } from '@rexec/adapters';
 
 /** The first stderr line of every remote command: the process group id of its session (see `pgid-filter.ts`). */
 export const PGID_MARKER = 'rexec:pgid=';
-
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
  * The command line sent in the exec request. sshd hands it to the user's login shell (`$SHELL -c`), which
@@ -26,15 +21,7 @@ export function wrapRemoteCommand(spec: Pick<ExecSpec, 'command' | 'cwd' | 'env'
 
 /** The script `/bin/sh` runs on the remote host (steps 1–4 above). */
 export function remoteScript(spec: Pick<ExecSpec, 'command' | 'cwd' | 'env'>): string {
-  const lines = [`printf '${PGID_MARKER}%s\\n' "$$" >&2`];
-  if (spec.cwd !== undefined) lines.push(`cd -- ${quote(spec.cwd)} || exit`);
-  const env = Object.entries(spec.env ?? {});
-  if (env.length > 0) {
-    for (const [name] of env) if (!ENV_NAME.test(name)) throw new ConfigError(badEnvNameMessage(name), 'env');
-    lines.push(`export ${env.map(([name, value]) => `${name}=${quote(value)}`).join(' ')}`);
-  }
-  lines.push(spec.command);
-  return lines.join('\n');
+  return `printf '${PGID_MARKER}%s\\n' "$$" >&2\n${buildUserScript(spec)}`;
 }
 
 /** The command that signals a session's process group from a second channel (POSIX `kill -s SIG -- -pgid`). */

@@ -23,3 +23,10 @@ export function quote(value: string): string {
   if (SAFE.test(value)) return value;
   return `'${value.replaceAll("'", `'\\''`)}'`;
 }
+
+const SHELL_VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** True for a name a POSIX shell accepts in `export NAME=...`. */
+export function isShellVariableName(name: string): boolean {
+  return SHELL_VARIABLE_NAME.test(name);
+}
