@@ -16,7 +16,7 @@ import { validateFactory } from './validate-factory.js';
 import { type PoolContext, type PoolHooks, type PoolOps, reportError } from './pool-context.js';
 import { formatPrometheus } from './prometheus.js';
 import { destroyResource, release, returnToIdle } from './returning.js';
-import { createSafeEmitter } from './safe-emitter.js';
+import { createSafeEmitter, eventMethods } from './safe-emitter.js';
 import { readStats } from './stats.js';
 import { createPump, destroyEntry } from './steps.js';
 import type { CircuitStateName, PoolEvents, PoolFactory, PoolOptions, ResourcePool } from './types.js';
@@ -105,18 +105,7 @@ export function createPoolWithHooks<T>(factory: PoolFactory<T>, options: PoolOpt
       return entry.id;
     },
     prometheus: () => formatPrometheus([{ labels: { target }, stats: readStats(ctx) }]),
-    on(event, listener) {
-      events.on(event, listener);
-      return pool;
-    },
-    once(event, listener) {
-      events.once(event, listener);
-      return pool;
-    },
-    off(event, listener) {
-      events.off(event, listener);
-      return pool;
-    },
+    ...eventMethods<PoolEvents, ResourcePool<T>>(events),
   };
   return pool;
 }

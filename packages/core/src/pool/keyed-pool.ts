@@ -13,7 +13,7 @@ import { foreignResourceMessage, noKeyMessage } from './pool-messages.js';
 import { asError } from './pool-context.js';
 import { validateFactory } from './validate-factory.js';
 import { formatPrometheus } from './prometheus.js';
-import { createSafeEmitter } from './safe-emitter.js';
+import { createSafeEmitter, eventMethods } from './safe-emitter.js';
 import type { PoolEventName, PoolEvents, PoolFactory, PoolStats, ResourcePool, TimerHandle } from './types.js';
 
 const EVENT_NAMES: readonly PoolEventName[] = [
@@ -134,18 +134,7 @@ export function createKeyedPool<T>(factory: KeyedPoolFactory<T>, options?: Keyed
     keys: () => [...pools.keys()],
     idOf: (resource) => owner(resource, 'idOf').idOf(resource),
     prometheus: () => formatPrometheus([...pools].map(([key, pool]) => ({ labels: { target, key }, stats: pool.stats() }))),
-    on(event, listener) {
-      events.on(event, listener);
-      return keyed;
-    },
-    once(event, listener) {
-      events.once(event, listener);
-      return keyed;
-    },
-    off(event, listener) {
-      events.off(event, listener);
-      return keyed;
-    },
+    ...eventMethods<KeyedPoolEvents, KeyedPool<T>>(events),
   };
   return keyed;
 }

@@ -75,3 +75,30 @@ export function createSafeEmitter<M extends object>(onListenerError: (error: unk
     },
   };
 }
+
+/**
+ * The `on`/`once`/`off` of a public handle `H` (a `PoolEventTarget`), each subscribing on `emitter`. Spread
+ * them into the handle: each returns `this`, the object it is called on (for `$.ssh`, the tag carrying the handle).
+ */
+export interface EventMethods<M extends object, H> {
+  on<E extends keyof M & string>(this: H, event: E, listener: (payload: M[E]) => void): H;
+  once<E extends keyof M & string>(this: H, event: E, listener: (payload: M[E]) => void): H;
+  off<E extends keyof M & string>(this: H, event: E, listener?: (payload: M[E]) => void): H;
+}
+
+export function eventMethods<M extends object, H>(emitter: Pick<SafeEmitter<M>, 'on' | 'once' | 'off'>): EventMethods<M, H> {
+  return {
+    on(event, listener) {
+      emitter.on(event, listener);
+      return this;
+    },
+    once(event, listener) {
+      emitter.once(event, listener);
+      return this;
+    },
+    off(event, listener) {
+      emitter.off(event, listener);
+      return this;
+    },
+  };
+}

@@ -5,6 +5,8 @@
  * ssh2 `Client` to lend, so `acquire()` is refused, and the connection events are not emitted.
  */
 import { ConfigError, PoolClosedError, type ControlMasterAdapter, type ExecResult, type ExecSpec } from '@rexec/adapters';
+import { eventMethods } from '../../pool/safe-emitter.js';
+import type { PoolEvents } from '../../pool/types.js';
 import { createPoolEvents } from './pool-events.js';
 import type { SshPool } from './ssh-pool.js';
 import type { PooledSshConnection, SshPoolHandle, SshPoolStats } from './ssh-pool-types.js';
@@ -76,18 +78,7 @@ export function createControlMasterPool(adapter: ControlMasterAdapter, onClosed:
     release(): Promise<void> {
       return Promise.reject(noBorrowing(target));
     },
-    on(event, listener) {
-      events.on(event, listener);
-      return this;
-    },
-    once(event, listener) {
-      events.once(event, listener);
-      return this;
-    },
-    off(event, listener) {
-      events.off(event, listener);
-      return this;
-    },
+    ...eventMethods<PoolEvents, SshPoolHandle>(events),
   };
   return { target, run, handle, drainPool: () => handle.drainPool(), closePool: close };
 }

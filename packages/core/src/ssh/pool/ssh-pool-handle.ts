@@ -5,7 +5,8 @@
  * Once closed it lends nothing (`PoolClosedError`) and the registry forgets it.
  */
 import { ConfigError, PoolClosedError } from '@rexec/adapters';
-import type { ResourcePool } from '../../pool/types.js';
+import { eventMethods } from '../../pool/safe-emitter.js';
+import type { PoolEvents, ResourcePool } from '../../pool/types.js';
 import type { SshConnection } from '../connection/ssh-connection.js';
 import type { ChannelScheduler } from './channel-scheduler.js';
 import type { SshPoolEvents } from './pool-events.js';
@@ -87,18 +88,7 @@ export function createSshPoolHandle(parts: SshPoolHandleParts): SshPoolHandle {
       lent.delete(pooled);
       await parts.giveBack(conn);
     },
-    on(event, listener) {
-      events.on(event, listener);
-      return this;
-    },
-    once(event, listener) {
-      events.once(event, listener);
-      return this;
-    },
-    off(event, listener) {
-      events.off(event, listener);
-      return this;
-    },
+    ...eventMethods<PoolEvents, SshPoolHandle>(events),
   };
   return handle;
 }
