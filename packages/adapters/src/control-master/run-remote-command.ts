@@ -1,7 +1,6 @@
-import type { Readable } from 'node:stream';
 import { execa } from 'execa';
 import type { ExecResult, ExecSpec } from '../contract.js';
-import { createOutputCollector } from '../output/output-collector.js';
+import { armKillTriggers, createCommandStreams, execaStdinOptions } from '../output/command-streams.js';
 import { createMarkerFilter } from './marker-filter.js';
 import { killRemoteGroup, type RemoteKillOutcome } from './remote-kill.js';
 import { buildUserScript } from '../shell/user-script.js';
@@ -16,14 +15,6 @@ export interface RemoteRun {
   kill(reason: RemoteKillReason): void;
 }
 
-type StdinOptions = { stdin: 'ignore' } | { input: string | Buffer } | { stdin: [Readable, 'pipe'] };
-
-function stdinOptions(stdin: ExecSpec['stdin']): StdinOptions {
-  if (stdin === undefined) return { stdin: 'ignore' };
-  if (typeof stdin === 'string' || Buffer.isBuffer(stdin)) return { input: stdin };
-  return { stdin: [stdin, 'pipe'] };
-}
-
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
 /** Runs `spec` through `ssh -o ControlMaster=auto` under the remote wrapper (see remote-script.ts). */
@@ -33,7 +24,7 @@ export function runRemoteCommand(spec: ExecSpec, context: RemoteRunContext): Rem
   const nonce = createNonce();
   const maxBuffer = spec.maxBuffer ?? options.maxBuffer;
   const subprocess = execa(options.sshPath, commandArgs(options, controlPath, buildRemoteCommand(buildUserScript(spec), nonce)), {
-    ...stdinOptions(spec.stdin),
+    ...execaStdinOptions(spec.stdin),
     stdout: 'pipe',
     stderr: 'pipe',
     buffer: false,
@@ -43,7 +34,6 @@ export function runRemoteCommand(spec: ExecSpec, context: RemoteRunContext): Rem
 
   let reason: RemoteKillReason | undefined;
   let killing: Promise<RemoteKillOutcome | undefined> | undefined;
-  let callbackFailure: { error: unknown } | undefined;
   let announcePid: (pid: number) => void = () => undefined;
   const pidKnown = new Promise<number>((resolve) => (announcePid = resolve));
 
@@ -60,21 +50,8 @@ export function runRemoteCommand(spec: ExecSpec, context: RemoteRunContext): Rem
     })();
   };
 
-  const guard = (listener: ((line: string) => void) | undefined) =>
-    listener === undefined
-      ? undefined
-      : (line: string): void => {
-          if (callbackFailure !== undefined) return;
-          try {
-            listener(line);
-          } catch (error) {
-            callbackFailure = { error };
-            kill('callback');
-          }
-        };
-  const onOverflow = (): void => kill('maxBuffer');
-  const stdout = createOutputCollector({ maxBuffer, onLine: guard(spec.onStdoutLine), onOverflow });
-  const stderr = createOutputCollector({ maxBuffer, onLine: guard(spec.onStderrLine), onOverflow });
+  const streams = createCommandStreams(spec, maxBuffer, kill);
+  const { stdout, stderr } = streams;
   const filter = createMarkerFilter(nonce, (chunk) => stderr.write(chunk), (pid) => announcePid(pid));
   subprocess.stdout.on('data', (chunk: Buffer) => stdout.write(chunk));
   subprocess.stdout.on('end', () => stdout.end());
@@ -84,17 +61,13 @@ export function runRemoteCommand(spec: ExecSpec, context: RemoteRunContext): Rem
     stderr.end();
   });
 
-  const timer = spec.timeout ? setTimeout(() => kill('timeout'), spec.timeout) : undefined;
-  timer?.unref();
-  const onAbort = (): void => kill('abort');
-  if (spec.signal?.aborted === true) onAbort();
-  else spec.signal?.addEventListener('abort', onAbort, { once: true });
+  const disarm = armKillTriggers(spec, kill);
 
   const result = (async (): Promise<ExecResult> => {
     const outcome = await subprocess;
-    clearTimeout(timer);
-    spec.signal?.removeEventListener('abort', onAbort);
+    disarm();
     const killed = await killing;
+    const callbackFailure = streams.callbackFailure();
     if (callbackFailure !== undefined) throw callbackFailure.error;
     return settleRemoteRun({
       context,

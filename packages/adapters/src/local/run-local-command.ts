@@ -1,10 +1,9 @@
-import type { Readable } from 'node:stream';
 import { execa } from 'execa';
 import type { ExecResult, ExecSpec } from '../contract.js';
 import { exitCodeForSignal } from '../results.js';
 import { ConfigError } from '../errors/index.js';
 import { describe } from '../errors/messages.js';
-import { createOutputCollector } from '../output/output-collector.js';
+import { armKillTriggers, createCommandStreams, execaStdinOptions } from '../output/command-streams.js';
 import type { ResolvedLocalAdapterOptions } from './local-adapter-options.js';
 import { createTreeKiller, type KillReason, type TreeKiller } from './process-group.js';
 
@@ -16,14 +15,6 @@ export interface LocalRun {
   kill(reason: KillReason): void;
 }
 
-type StdinOptions = { stdin: 'ignore' } | { input: string | Buffer } | { stdin: [Readable, 'pipe'] };
-
-function stdinOptions(stdin: ExecSpec['stdin']): StdinOptions {
-  if (stdin === undefined) return { stdin: 'ignore' }; // empty, never the parent's stdin
-  if (typeof stdin === 'string' || Buffer.isBuffer(stdin)) return { input: stdin };
-  return { stdin: [stdin, 'pipe'] };
-}
-
 function exitCodeOf(exitCode: number | undefined, signal: string | undefined): number {
   if (exitCode !== undefined) return exitCode;
   return signal === undefined ? 128 : exitCodeForSignal(signal);
@@ -33,7 +24,7 @@ function exitCodeOf(exitCode: number | undefined, signal: string | undefined): n
 export function runLocalCommand(spec: ExecSpec, options: Readonly<ResolvedLocalAdapterOptions>): LocalRun {
   const maxBuffer = spec.maxBuffer ?? options.maxBuffer;
   const subprocess = execa(options.shell, [...options.shellArgs, spec.command], {
-    ...stdinOptions(spec.stdin),
+    ...execaStdinOptions(spec.stdin),
     cwd: spec.cwd,
     env: spec.env,
     extendEnv: true,
@@ -50,38 +41,20 @@ export function runLocalCommand(spec: ExecSpec, options: Readonly<ResolvedLocalA
       ? { reason: null, kill: () => undefined, dispose: () => undefined }
       : createTreeKiller({ pid, killSignal: options.killSignal, forceKillAfterDelay: options.forceKillAfterDelay });
 
-  let callbackFailure: { error: unknown } | undefined;
-  const guard = (listener: ((line: string) => void) | undefined) =>
-    listener === undefined
-      ? undefined
-      : (line: string): void => {
-          if (callbackFailure !== undefined) return;
-          try {
-            listener(line);
-          } catch (error) {
-            callbackFailure = { error };
-            killer.kill('callback');
-          }
-        };
-  const onOverflow = (): void => killer.kill('maxBuffer');
-  const stdout = createOutputCollector({ maxBuffer, onLine: guard(spec.onStdoutLine), onOverflow });
-  const stderr = createOutputCollector({ maxBuffer, onLine: guard(spec.onStderrLine), onOverflow });
+  const streams = createCommandStreams(spec, maxBuffer, (reason) => killer.kill(reason));
+  const { stdout, stderr } = streams;
   subprocess.stdout.on('data', (chunk: Buffer) => stdout.write(chunk));
   subprocess.stdout.on('end', () => stdout.end());
   subprocess.stderr.on('data', (chunk: Buffer) => stderr.write(chunk));
   subprocess.stderr.on('end', () => stderr.end());
 
-  const timer = spec.timeout ? setTimeout(() => killer.kill('timeout'), spec.timeout) : undefined;
-  timer?.unref();
-  const onAbort = (): void => killer.kill('abort');
-  if (spec.signal?.aborted === true) onAbort();
-  else spec.signal?.addEventListener('abort', onAbort, { once: true });
+  const disarm = armKillTriggers(spec, (reason) => killer.kill(reason));
 
   const result = (async (): Promise<ExecResult> => {
     const outcome = await subprocess;
-    clearTimeout(timer);
-    spec.signal?.removeEventListener('abort', onAbort);
+    disarm();
     killer.dispose();
+    const callbackFailure = streams.callbackFailure();
     if (callbackFailure !== undefined) throw callbackFailure.error;
     if (outcome.exitCode === undefined && outcome.signal === undefined) {
       const where = spec.cwd === undefined ? '' : ` in "${spec.cwd}"`;

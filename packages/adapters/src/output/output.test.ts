@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createLineSplitter } from './line-splitter.js';
+import { armKillTriggers, createCommandStreams } from './command-streams.js';
 import { createOutputCollector } from './output-collector.js';
 
 function split(chunks: Buffer[]): string[] {
@@ -57,5 +58,41 @@ describe('createOutputCollector', () => {
     collector.end();
     expect(lines).toEqual(['a', 'b']);
     expect(collector.text()).toBe('a\nb');
+  });
+});
+
+describe('createCommandStreams and armKillTriggers', () => {
+  it('a throwing line callback kills once with "callback", later lines are dropped, and its error is kept', () => {
+    const kills: string[] = [];
+    const boom = new Error('listener failed');
+    const seen: string[] = [];
+    const streams = createCommandStreams(
+      { onStdoutLine: (line) => { seen.push(line); if (line === 'b') throw boom; } },
+      100,
+      (reason) => kills.push(reason),
+    );
+    streams.stdout.write(Buffer.from('a\nb\nc\n'));
+    expect(seen).toEqual(['a', 'b']);
+    expect(kills).toEqual(['callback']);
+    expect(streams.callbackFailure()).toEqual({ error: boom });
+    streams.stderr.write(Buffer.from('x'.repeat(101)));
+    expect(kills).toEqual(['callback', 'maxBuffer']);
+  });
+
+  it('kills with "timeout" after the timeout, with "abort" on abort (at once when already aborted), and disarms', async () => {
+    const kills: string[] = [];
+    const controller = new AbortController();
+    const disarm = armKillTriggers({ timeout: 20, signal: controller.signal }, (reason) => kills.push(reason));
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    controller.abort();
+    expect(kills).toEqual(['timeout', 'abort']);
+    disarm();
+    armKillTriggers({ signal: AbortSignal.abort() }, (reason) => kills.push(reason));
+    expect(kills).toEqual(['timeout', 'abort', 'abort']);
+    const later = new AbortController();
+    armKillTriggers({ timeout: 10, signal: later.signal }, (reason) => kills.push(reason))();
+    later.abort();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(kills).toEqual(['timeout', 'abort', 'abort']);
   });
 });

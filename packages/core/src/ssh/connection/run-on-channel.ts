@@ -1,7 +1,7 @@
 import { constants } from 'node:os';
 import type { Readable } from 'node:stream';
 import type { ClientChannel } from 'ssh2';
-import { ConnectionError, createOutputCollector, type ExecResult, type ExecSpec } from '@rexec/adapters';
+import { armKillTriggers, ConnectionError, createCommandStreams, type ExecResult, type ExecSpec } from '@rexec/adapters';
 import { connectionLostMessage, noExitStatusMessage } from '../messages.js';
 import { createPgidFilter } from './pgid-filter.js';
 import { recordedExit, sendSignalRequest } from './ssh2-internals.js';
@@ -42,7 +42,6 @@ export function runOnChannel(channel: ClientChannel, spec: ExecSpec, ctx: Channe
   let exit: { code: number | null; signal: string | null } | undefined;
   let killReason: KillReason | undefined;
   let lastSignal: 'TERM' | 'KILL' = 'TERM';
-  let failure: { error: unknown } | undefined;
   let stdinError: unknown;
   let pgid: number | undefined;
   let finished = false;
@@ -70,23 +69,8 @@ export function runOnChannel(channel: ClientChannel, spec: ExecSpec, ctx: Channe
       });
     });
   };
-  const guard = (listener: ((line: string) => void) | undefined) =>
-    listener === undefined
-      ? undefined
-      : (line: string): void => {
-          if (failure !== undefined) return;
-          try {
-            listener(line);
-          } catch (error) {
-            failure = { error };
-            kill('callback');
-          }
-        };
-
-  const maxBuffer = spec.maxBuffer ?? ctx.maxBuffer;
-  const onOverflow = (): void => kill('maxBuffer');
-  const stdout = createOutputCollector({ maxBuffer, onLine: guard(spec.onStdoutLine), onOverflow });
-  const stderr = createOutputCollector({ maxBuffer, onLine: guard(spec.onStderrLine), onOverflow });
+  const streams = createCommandStreams(spec, spec.maxBuffer ?? ctx.maxBuffer, kill);
+  const { stdout, stderr } = streams;
   const pgidFilter = createPgidFilter(
     (id) => {
       pgid = id;
@@ -102,10 +86,11 @@ export function runOnChannel(channel: ClientChannel, spec: ExecSpec, ctx: Channe
     if (finished) return;
     finished = true;
     for (const timer of timers) clearTimeout(timer);
-    spec.signal?.removeEventListener('abort', onAbort);
+    disarm();
     pgidFilter.end();
     stdout.end();
     stderr.end();
+    const failure = streams.callbackFailure();
     if (failure !== undefined) return settle?.reject(failure.error);
     if (exit === undefined && (killReason === undefined || !ctx.transportOpen())) {
       if (ctx.transportOpen()) return settle?.reject(new ConnectionError(noExitStatusMessage(ctx.target), ctx.target));
@@ -126,10 +111,6 @@ export function runOnChannel(channel: ClientChannel, spec: ExecSpec, ctx: Channe
       duration: ctx.now() - started,
     });
   }
-  function onAbort(): void {
-    kill('abort');
-  }
-
   channel.on('error', () => undefined); // permanent: a reset channel must never crash the process
   channel.stderr.on('error', () => undefined);
   channel.on('data', (chunk: Buffer) => stdout.write(chunk));
@@ -142,9 +123,7 @@ export function runOnChannel(channel: ClientChannel, spec: ExecSpec, ctx: Channe
   channel.on('close', finish);
   writeStdin(channel, spec.stdin, (error) => (stdinError = error));
 
-  if (spec.timeout !== undefined && spec.timeout > 0) later(spec.timeout, () => kill('timeout'));
-  if (spec.signal?.aborted === true) onAbort();
-  else spec.signal?.addEventListener('abort', onAbort, { once: true });
+  const disarm = armKillTriggers(spec, kill);
   return { result, kill };
 }
 
