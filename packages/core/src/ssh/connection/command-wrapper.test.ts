@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@rexec/adapters';
-import { killGroupCommand, PGID_MARKER, remoteScript, wrapRemoteCommand } from './command-wrapper.js';
+import { killGroupCommand, PGID_MARKER, wrapRemoteCommand } from './command-wrapper.js';
 import { createPgidFilter } from './pgid-filter.js';
 
 /** Runs the wrapped source with a real local sh, as sshd would with the login shell; returns stdout. */
@@ -11,7 +11,7 @@ function runWithSh(source: string): { stdout: string } {
 
 describe('wrapRemoteCommand', () => {
   it('prints the process group marker first, then cd, export, and the command on its own line', () => {
-    const source = remoteScript({ command: 'echo "$A $B"; pwd', cwd: '/tmp', env: { A: "it's", B: '$HOME `x`' } });
+    const source = wrapRemoteCommand({ command: 'echo "$A $B"; pwd', cwd: '/tmp', env: { A: "it's", B: '$HOME `x`' } });
     expect(source.split('\n')).toEqual([
       `printf '${PGID_MARKER}%s\\n' "$$" >&2`,
       'cd -- /tmp || exit',
@@ -19,18 +19,6 @@ describe('wrapRemoteCommand', () => {
       'echo "$A $B"; pwd',
     ]);
     expect(runWithSh(source).stdout).toBe("it's $HOME `x`\n/tmp\n");
-  });
-
-  it('runs the script under /bin/sh whatever the login shell, keeping the login shell\'s pid', () => {
-    const source = wrapRemoteCommand({ command: 'printf "%s %s" "$0" "$$"; [ -n "${BASH_VERSION-}" ] && printf " bash"; true' });
-    expect(source).toMatch(/^exec \/bin\/sh -c '/);
-    for (const loginShell of ['bash', 'sh']) {
-      const printed = execFileSync(loginShell, ['-c', `echo "$$" >&2; ${source}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-      expect(printed).toMatch(/^\/bin\/sh \d+$/);
-    }
-    const both = execFileSync('bash', ['-c', `printf '%s ' "$$"; ${wrapRemoteCommand({ command: 'printf %s "$$"' })}`], { encoding: 'utf8' });
-    const [outer, inner] = both.split(' ');
-    expect(inner).toBe(outer);
   });
 
   it('keeps the command text exactly: comments and heredocs work as locally', () => {

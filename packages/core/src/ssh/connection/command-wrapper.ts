@@ -1,13 +1,13 @@
-import { buildUserScript, quote, type ExecSpec } from '@rexec/adapters';
+import { buildUserScript, type ExecSpec } from '@rexec/adapters';
 
 /** The first stderr line of every remote command: the process group id of its session (see `pgid-filter.ts`). */
 export const PGID_MARKER = 'rexec:pgid=';
 
 /**
- * The command line sent in the exec request. sshd hands it to the user's login shell (`$SHELL -c`), which
- * must be POSIX-like (sh, dash, bash, zsh, ksh) and only does `exec /bin/sh -c '<script>'`: the command
- * runs under `/bin/sh` as it does locally and through ControlMaster, whatever the login shell is, and keeps
- * the login shell's pid. The script:
+ * The shell source sent in the exec request. sshd runs it with the user's login shell (`$SHELL -c`),
+ * which must be POSIX-like (sh, dash, bash, zsh, ksh). Not `exec /bin/sh -c '...'` as ControlMaster does:
+ * that costs one more exec per command (~1 ms, +40 % latency on loopback, measured with `pnpm bench`),
+ * so ssh2 commands run in the login shell's dialect (docs/ssh.md). It:
  *  1. prints `rexec:pgid=$$` to stderr: sshd starts every session with `setsid()`, so `$$` is the id of the
  *     process group holding the whole command; a timeout or abort kills that group from a second channel
  *     (sshd refuses `signal` requests for root logins, see docs/ssh.md);
@@ -16,11 +16,6 @@ export const PGID_MARKER = 'rexec:pgid=';
  *  4. runs the command on its own line, so its own `;`, `&&`, comments and heredocs mean what they do locally.
  */
 export function wrapRemoteCommand(spec: Pick<ExecSpec, 'command' | 'cwd' | 'env'>): string {
-  return `exec /bin/sh -c ${quote(remoteScript(spec))}`;
-}
-
-/** The script `/bin/sh` runs on the remote host (steps 1–4 above). */
-export function remoteScript(spec: Pick<ExecSpec, 'command' | 'cwd' | 'env'>): string {
   return `printf '${PGID_MARKER}%s\\n' "$$" >&2\n${buildUserScript(spec)}`;
 }
 
