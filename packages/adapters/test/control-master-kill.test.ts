@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { testHost } from '@rexec/testing';
+import { isAlive, testHost, waitForEmptyGroup } from '@rexec/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ControlMasterAdapter } from '../src/index.js';
 import { createSocketDir, harnessOptions } from './control-master-helpers.js';
-import { isAlive, waitForEmptyGroup } from './process-table.js';
 
 // The harness host is this machine, so /proc shows the remote processes.
 const host = testHost();

@@ -1,11 +1,10 @@
 import { existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { testHost } from '@rexec/testing';
+import { isAlive, testHost } from '@rexec/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ControlMasterAdapter } from '../src/index.js';
 import { createSocketDir, harnessOptions } from './control-master-helpers.js';
-import { isAlive } from './process-table.js';
 
 const host = testHost();
 const sockets = createSocketDir();

@@ -5,11 +5,10 @@
 import { existsSync, linkSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { testHost } from '@rexec/testing';
+import { isAlive, testHost } from '@rexec/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, ConnectionError, ControlMasterAdapter } from '../src/index.js';
 import { createSocketDir, failureOf, harnessOptions } from './control-master-helpers.js';
-import { isAlive } from './process-table.js';
 
 const host = testHost();
 const sockets = createSocketDir();

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { isAlive } from './process-table.js';
+import { isAlive } from '@rexec/testing';
 
 const fixture = fileURLToPath(new URL('./fixtures/exit-while-running.ts', import.meta.url));
 

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { LocalAdapter } from '../src/index.js';
-import { isAlive, waitForEmptyGroup } from './process-table.js';
+import { isAlive, waitForEmptyGroup } from '@rexec/testing';
 
 const adapter = new LocalAdapter({ forceKillAfterDelay: 500 });
 afterAll(() => adapter.dispose());

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { $, CommandError, ConfigError, LocalAdapter, ProcessOutput, TimeoutError, createShell, quote } from '../src/index.js';
-import { waitUntilGone } from './helpers/pids.js';
+import { waitUntilGone } from '@rexec/testing';
 
 let dir: string;
 beforeAll(async () => {

@@ -15,3 +15,5 @@ export { testHost } from './test-host.js';
 export { findSshd } from './find-sshd.js';
 export { fingerprintOf } from './keys.js';
 export type { SshHost, SshHostInfo, SshHostKind, StartSshHostOptions } from './types.js';
+export { isAlive, liveProcessesInGroup, waitForEmptyGroup, waitUntilGone } from './processes.js';
+export { thrownBy } from './thrown.js';

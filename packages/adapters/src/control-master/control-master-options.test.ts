@@ -1,17 +1,10 @@
+import { thrownBy } from '@rexec/testing';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors/index.js';
 import { ControlMasterAdapter } from './control-master-adapter.js';
 import { normalizeControlMasterOptions } from './control-master-options.js';
 
-function configErrorOf(run: () => unknown): ConfigError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+const configErrorOf = (run: () => unknown): ConfigError => thrownBy(run, ConfigError);
 
 describe('normalizeControlMasterOptions', () => {
   it('applies the defaults', () => {

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { waitForEmptyGroup } from '../../test/process-table.js';
+import { waitForEmptyGroup } from '@rexec/testing';
 import { createMarkerFilter } from './marker-filter.js';
 import { buildUserScript } from '../shell/user-script.js';
 import { buildKillScript, buildRemoteCommand, createNonce } from './remote-script.js';

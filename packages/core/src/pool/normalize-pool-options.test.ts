@@ -1,18 +1,11 @@
 import { ConfigError } from '@rexec/adapters';
+import { thrownBy } from '@rexec/testing';
 import { describe, expect, it } from 'vitest';
 import { normalizeKeyedPoolOptions } from './normalize-keyed-pool-options.js';
 import { CIRCUIT_BREAKER_DEFAULTS, normalizePoolOptions, POOL_DEFAULTS } from './normalize-pool-options.js';
 import type { PoolOptions } from './types.js';
 
-function configError(run: () => unknown): ConfigError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+const configError = (run: () => unknown): ConfigError => thrownBy(run, ConfigError);
 
 describe('normalizePoolOptions', () => {
   it('applies the SPEC §4 defaults from one frozen object', () => {

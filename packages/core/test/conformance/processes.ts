@@ -3,7 +3,7 @@
  * the harness sshd on 127.0.0.1), so a pid a command prints can be looked up in /proc here.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { isAlive, waitUntilGone } from '../helpers/pids.js';
+import { isAlive, waitUntilGone } from '@rexec/testing';
 
 let counter = 0;
 

@@ -1,8 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
-import { testHost } from '@rexec/testing';
+import { testHost, waitUntilGone } from '@rexec/testing';
 import { describe, expect, it } from 'vitest';
 import { $, ConfigError, PoolClosedError } from '../../src/index.js';
-import { waitUntilGone } from '../helpers/pids.js';
 import { targetOf } from './support.js';
 
 const host = testHost();

@@ -1,4 +1,5 @@
 import { ConfigError } from '@rexec/adapters';
+import { thrownBy } from '@rexec/testing';
 import { describe, expect, it } from 'vitest';
 import { normalizeSshPoolOptions } from './normalize-ssh-pool-options.js';
 import { poolKey } from './pool-key.js';
@@ -6,15 +7,7 @@ import { createPoolRegistry } from './pool-registry.js';
 
 const TARGET = 'me@db:22';
 
-function configError(run: () => unknown): ConfigError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+const configError = (run: () => unknown): ConfigError => thrownBy(run, ConfigError);
 
 describe('SSH pool options', () => {
   it('applies SPEC §4 defaults when neither options nor environment say otherwise', () => {
