@@ -4,7 +4,7 @@
  * - otherwise: an SSH host started here on 127.0.0.1 with throwaway keys (OpenSSH `sshd` when
  *   installed, else an embedded ssh2 server), stopped again when the example ends.
  */
-import { startSshHost, type SshHost } from '@rexec/testing';
+import { loginOptionsOf, startSshHost, type SshHost } from '@rexec/testing';
 import type { SshTargetOptions } from '@rexec/core';
 
 export interface DemoTarget {
@@ -24,13 +24,7 @@ export async function openDemoTarget(env: NodeJS.ProcessEnv = process.env): Prom
   const host: SshHost = await startSshHost();
   const kind = host.kind === 'openssh' ? 'OpenSSH sshd' : 'embedded ssh2 server (no sshd installed)';
   return {
-    target: {
-      host: host.host,
-      port: host.port,
-      username: host.username,
-      privateKey: host.privateKeyPath,
-      knownHosts: host.knownHostsPath,
-    },
+    target: loginOptionsOf(host),
     description: `${kind} on ${host.host}:${host.port}, started for this run`,
     stop: () => host.stop(),
   };

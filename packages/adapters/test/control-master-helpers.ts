@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SshHostInfo } from '@rexec/testing';
+import { loginOptionsOf, type SshHostInfo } from '@rexec/testing';
 import { ControlMasterAdapter, type ControlMasterAdapterOptions } from '../src/index.js';
 
 /** A private socket dir under /tmp (short: sockets are limited to 86 bytes), removed by `cleanup`. */
@@ -12,11 +12,7 @@ export function createSocketDir(): { readonly dir: string; cleanup(): void } {
 /** Options reaching the harness host with its throwaway key, ignoring ~/.ssh/config. */
 export function harnessOptions(host: SshHostInfo, socketDir: string, extra: Partial<ControlMasterAdapterOptions> = {}): ControlMasterAdapterOptions {
   return {
-    host: host.host,
-    port: host.port,
-    username: host.username,
-    privateKey: host.privateKeyPath,
-    knownHosts: host.knownHostsPath,
+    ...loginOptionsOf(host),
     configFile: '/dev/null',
     controlPath: join(socketDir, '%C'),
     readyTimeout: 20_000,

@@ -17,3 +17,4 @@ export { fingerprintOf } from './keys.js';
 export type { SshHost, SshHostInfo, SshHostKind, StartSshHostOptions } from './types.js';
 export { isAlive, liveProcessesInGroup, waitForEmptyGroup, waitUntilGone } from './processes.js';
 export { thrownBy } from './thrown.js';
+export { loginOptionsOf, type HostLogin } from './login-options.js';

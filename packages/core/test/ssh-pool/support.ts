@@ -2,7 +2,7 @@
  * Helpers for the pooling tests against a real OpenSSH sshd (the run's shared host, or one of our own).
  */
 import { execFileSync } from 'node:child_process';
-import type { SshHostInfo } from '@rexec/testing';
+import { loginOptionsOf, type SshHostInfo } from '@rexec/testing';
 import type { SshOptions } from '../../src/ssh/options/ssh-options.js';
 import type { PoolEventName, PoolEvents } from '../../src/pool/types.js';
 import type { SshPoolHandle } from '../../src/ssh/pool/ssh-pool-types.js';
@@ -10,11 +10,7 @@ import type { SshPoolHandle } from '../../src/ssh/pool/ssh-pool-types.js';
 /** `$.ssh` options for a harness host: its key and its known_hosts. */
 export function targetOf(host: SshHostInfo, extra: SshOptions = {}): SshOptions {
   return {
-    host: host.host,
-    port: host.port,
-    username: host.username,
-    privateKey: host.privateKeyPath,
-    knownHosts: host.knownHostsPath,
+    ...loginOptionsOf(host),
     agent: false,
     ...extra,
   };
