@@ -52,6 +52,7 @@ export function createCommandStreams(
  * aborts (at once if it already has). Returns the function that disarms both once the command settled.
  */
 export function armKillTriggers(spec: Pick<ExecSpec, 'timeout' | 'signal'>, kill: (reason: 'timeout' | 'abort') => void): () => void {
+  if (spec.signal === undefined && (spec.timeout === undefined || spec.timeout <= 0)) return disarmNothing;
   const timer = spec.timeout !== undefined && spec.timeout > 0 ? setTimeout(() => kill('timeout'), spec.timeout) : undefined;
   timer?.unref();
   const onAbort = (): void => kill('abort');
@@ -62,6 +63,8 @@ export function armKillTriggers(spec: Pick<ExecSpec, 'timeout' | 'signal'>, kill
     spec.signal?.removeEventListener('abort', onAbort);
   };
 }
+
+const disarmNothing = (): void => undefined;
 
 type ExecaStdin = { stdin: 'ignore' } | { input: string | Buffer } | { stdin: [Readable, 'pipe'] };
 

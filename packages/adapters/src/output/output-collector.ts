@@ -48,6 +48,8 @@ export function createOutputCollector({ maxBuffer, onLine, onOverflow }: OutputC
       return overflowed;
     },
     text() {
+      // Most commands print nothing or one chunk: decode without copying into a new buffer first.
+      if (chunks.length <= 1) return chunks[0]?.toString('utf8') ?? '';
       return Buffer.concat(chunks, size).toString('utf8');
     },
   };

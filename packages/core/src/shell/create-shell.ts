@@ -21,7 +21,7 @@ function buildShell(state: ResolvedShellOptions): Shell {
       const command = renderTemplate(pieces, values, mode);
       return new Command({
         command,
-        display: maskSecrets(command, state.secrets),
+        display: state.secrets.length === 0 ? command : maskSecrets(command, state.secrets),
         adapter: state.adapter,
         settings: state.settings,
       });

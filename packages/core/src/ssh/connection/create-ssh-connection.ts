@@ -7,7 +7,7 @@ import { isChannelRefusedError } from './channel-refused-error.js';
 import { killGroupCommand, wrapRemoteCommand } from './command-wrapper.js';
 import { startKeepalive } from './keepalive.js';
 import { createChannelOpener } from './open-exec-channel.js';
-import { runOnChannel, type RunningCommand } from './run-on-channel.js';
+import { runOnChannel, type ChannelRunContext, type RunningCommand } from './run-on-channel.js';
 import type { SshConnection } from './ssh-connection.js';
 import { sendKeepalive } from './ssh2-internals.js';
 
@@ -106,6 +106,17 @@ export function createSshConnection(ctx: SshConnectionContext): SshConnection {
     );
   };
 
+  // One context for every command of this connection (not an object and closures per command).
+  const runContext: ChannelRunContext = {
+    target,
+    now: ctx.now,
+    maxBuffer: ctx.maxBuffer,
+    forceKillAfterDelay: ctx.forceKillAfterDelay,
+    transportOpen: () => open,
+    transportError: () => closeError,
+    killGroup,
+  };
+
   const exec = async (spec: ExecSpec): Promise<ExecResult> => {
     if (!open) throw new ConnectionError(notConnectedMessage(target), target, closeError === undefined ? {} : { cause: closeError });
     // Aborted before it started: opening a channel would run it until the kill reached it.
@@ -115,15 +126,7 @@ export function createSshConnection(ctx: SshConnectionContext): SshConnection {
     retain();
     try {
       const run = await opener.open(command, (channel) => {
-        const started = runOnChannel(channel, spec, {
-          target,
-          now: ctx.now,
-          maxBuffer: ctx.maxBuffer,
-          forceKillAfterDelay: ctx.forceKillAfterDelay,
-          transportOpen: () => open,
-          transportError: () => closeError,
-          killGroup,
-        });
+        const started = runOnChannel(channel, spec, runContext);
         running.add(started);
         return started;
       });

@@ -2,6 +2,13 @@ import { PGID_MARKER } from './command-wrapper.js';
 
 /** Bytes of stderr searched for the marker line before giving up (login-shell noise may come first). */
 const SEARCH_LIMIT = 8192;
+const MARKER = Buffer.from(PGID_MARKER, 'latin1');
+const EMPTY = Buffer.alloc(0);
+
+/** Whether the line `buffer[start, end)` begins with the marker (compared as bytes: no string per line). */
+function startsWithMarker(buffer: Buffer, start: number, end: number): boolean {
+  return end - start > MARKER.length && buffer.compare(MARKER, 0, MARKER.length, start, start + MARKER.length) === 0;
+}
 
 export interface PgidFilter {
   write(chunk: Buffer): void;
@@ -15,7 +22,7 @@ export interface PgidFilter {
  * shell), the held bytes pass through and no id is reported.
  */
 export function createPgidFilter(onPgid: (pgid: number) => void, passThrough: (chunk: Buffer) => void): PgidFilter {
-  let held: Buffer | undefined = Buffer.alloc(0);
+  let held: Buffer | undefined = EMPTY;
   const flush = (): void => {
     if (held !== undefined && held.length > 0) passThrough(held);
     held = undefined;
@@ -23,16 +30,17 @@ export function createPgidFilter(onPgid: (pgid: number) => void, passThrough: (c
   return {
     write(chunk) {
       if (held === undefined) return passThrough(chunk);
-      held = Buffer.concat([held, chunk]);
+      // The marker usually arrives alone in the first chunk: hold that chunk as it is, copy only to join.
+      held = held.length === 0 ? chunk : Buffer.concat([held, chunk]);
       let start = 0;
       for (let newline = held.indexOf(10); newline !== -1; newline = held.indexOf(10, start)) {
-        const line = held.subarray(start, newline).toString('latin1');
-        if (line.startsWith(PGID_MARKER) && /^\d+$/.test(line.slice(PGID_MARKER.length))) {
+        const digits = startsWithMarker(held, start, newline) ? held.subarray(start + MARKER.length, newline).toString('latin1') : '';
+        if (/^\d+$/.test(digits)) {
           const before = held.subarray(0, start);
           const after = held.subarray(newline + 1);
           held = undefined;
           if (before.length > 0) passThrough(before);
-          onPgid(Number(line.slice(PGID_MARKER.length)));
+          onPgid(Number(digits));
           if (after.length > 0) passThrough(after);
           return;
         }
