@@ -9,6 +9,7 @@ import { isShellVariableName, quote } from './quote.js';
  * env requests. Shared by the ControlMaster adapter and `@rexec/core`'s ssh2 transport.
  */
 export function buildUserScript(spec: Pick<ExecSpec, 'command' | 'cwd' | 'env'>): string {
+  if (spec.cwd === undefined && spec.env === undefined) return spec.command;
   const lines: string[] = [];
   if (spec.cwd !== undefined) lines.push(`cd -- ${quote(spec.cwd)} || exit`);
   const env = Object.entries(spec.env ?? {});

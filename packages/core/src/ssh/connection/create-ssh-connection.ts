@@ -124,19 +124,19 @@ export function createSshConnection(ctx: SshConnectionContext): SshConnection {
     const command = wrapRemoteCommand(spec);
     openChannels++;
     retain();
+    let run: RunningCommand | undefined;
     try {
-      const run = await opener.open(command, (channel) => {
+      run = await opener.open(command, (channel) => {
         const started = runOnChannel(channel, spec, runContext);
         running.add(started);
         return started;
       });
-      try {
-        return await run.result;
-      } finally {
+      return await run.result;
+    } finally {
+      if (run !== undefined) {
         running.delete(run);
         opener.noteChannelClosed();
       }
-    } finally {
       openChannels--;
       release();
     }

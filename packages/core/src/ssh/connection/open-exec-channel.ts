@@ -39,43 +39,40 @@ export function createChannelOpener(options: ChannelOpenerOptions): ChannelOpene
   const lost = (reason: string, cause: unknown): Error =>
     options.isOpen() ? new ConnectionError(connectionLostMessage(target, reason), target, { cause }) : (options.closeError() ?? new ConnectionError(connectionLostMessage(target, reason), target, { cause }));
 
-  const openOnce = <T>(command: string, setup: (channel: ClientChannel) => T): Promise<T> =>
+  // One promise per open, retries included: this runs for every command, so no async wrapper around it.
+  const open = <T>(command: string, setup: (channel: ClientChannel) => T): Promise<T> =>
     new Promise((resolve, reject) => {
-      const callback = (error: Error | undefined, channel: ClientChannel): void => {
-        if (error === undefined) return resolve(setup(channel));
-        const reason = (error as Error & { reason?: unknown }).reason;
-        if (typeof reason === 'number') {
-          const description = error.message.replace(/^\(SSH\) Channel open failure: /, '');
-          return reject(new ChannelRefusedError(target, reason, description, { cause: error }));
-        }
-        if (error.message !== 'Unable to exec') return reject(lost(error.message, error));
-        // ssh2 fails an exec still waiting for its reply this same way when the transport goes away (a reset):
-        // only a connection still up really refused it. Its close is reported within the tick, so look after it.
-        setImmediate(() => {
-          const gone = !options.isOpen() || options.closeError() !== undefined;
-          reject(gone ? lost('the connection closed before the command started', error) : new ConnectionError(execRefusedMessage(target), target, { cause: error }));
-        });
-      };
-      try {
-        client.exec(command, callback);
-      } catch (error) {
-        // ssh2 throws "Not connected" synchronously once the socket is gone
-        reject(new ConnectionError(notConnectedMessage(target), target, { cause: error }));
-      }
-    });
-
-  const open = async <T>(command: string, setup: (channel: ClientChannel) => T): Promise<T> => {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await openOnce(command, setup);
-      } catch (error) {
+      const fail = (error: Error, attempt: number): void => {
         const delay = RACE_RETRY_DELAYS_MS[attempt];
         const racing = options.now() - lastClosedAt <= RACE_WINDOW_MS;
-        if (!(error instanceof ChannelRefusedError) || !racing || delay === undefined || !options.isOpen()) throw error;
-        await new Promise((resolve) => setTimeout(resolve, delay).unref());
-      }
-    }
-  };
+        if (!(error instanceof ChannelRefusedError) || !racing || delay === undefined || !options.isOpen()) return reject(error);
+        setTimeout(() => attemptOpen(attempt + 1), delay).unref();
+      };
+      const attemptOpen = (attempt: number): void => {
+        const callback = (error: Error | undefined, channel: ClientChannel): void => {
+          if (error === undefined) return resolve(setup(channel));
+          const reason = (error as Error & { reason?: unknown }).reason;
+          if (typeof reason === 'number') {
+            const description = error.message.replace(/^\(SSH\) Channel open failure: /, '');
+            return fail(new ChannelRefusedError(target, reason, description, { cause: error }), attempt);
+          }
+          if (error.message !== 'Unable to exec') return fail(lost(error.message, error), attempt);
+          // ssh2 fails an exec still waiting for its reply this same way when the transport goes away (a reset):
+          // only a connection still up really refused it. Its close is reported within the tick, so look after it.
+          setImmediate(() => {
+            const gone = !options.isOpen() || options.closeError() !== undefined;
+            fail(gone ? lost('the connection closed before the command started', error) : new ConnectionError(execRefusedMessage(target), target, { cause: error }), attempt);
+          });
+        };
+        try {
+          client.exec(command, callback);
+        } catch (error) {
+          // ssh2 throws "Not connected" synchronously once the socket is gone
+          fail(new ConnectionError(notConnectedMessage(target), target, { cause: error }), attempt);
+        }
+      };
+      attemptOpen(0);
+    });
 
   return {
     open,

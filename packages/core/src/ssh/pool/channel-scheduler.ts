@@ -128,23 +128,29 @@ export function createChannelScheduler<C extends ChannelHost>(
     lane.inFlight++;
     if (lane.releaseTimer !== undefined) clearImmediate(lane.releaseTimer);
     lane.releaseTimer = undefined;
-    // A task that throws synchronously settles like one that rejects.
-    new Promise<T>((settle) => settle(task(lane.conn))).then(
-      (value) => {
-        lane.inFlight--;
-        resolve(value);
-        pump();
-      },
-      (error: unknown) => {
-        lane.inFlight--;
-        if (options.isChannelRefused(error)) onRefused(lane, waiter, error);
-        else {
-          if (!lane.conn.isOpen || isConnectionError(error)) retire(lane.conn);
-          waiter.reject(error);
-        }
-        pump();
-      },
-    );
+    const failed = (error: unknown): void => {
+      lane.inFlight--;
+      if (options.isChannelRefused(error)) onRefused(lane, waiter, error);
+      else {
+        if (!lane.conn.isOpen || isConnectionError(error)) retire(lane.conn);
+        waiter.reject(error);
+      }
+      pump();
+    };
+    let running: Promise<T>;
+    try {
+      running = task(lane.conn);
+    } catch (error) {
+      // A task that throws synchronously settles like one that rejects, on a later microtask as well.
+      queueMicrotask(() => failed(error));
+      return;
+    }
+    // No promise wrapped around the task's: this runs for every command.
+    running.then((value) => {
+      lane.inFlight--;
+      resolve(value);
+      pump();
+    }, failed);
   }
 
   return {
