@@ -43,7 +43,8 @@ export class Command extends Promise<ProcessOutput> implements AsyncIterable<str
 
   readonly #plan: CommandPlan;
   readonly #settle: Settle;
-  readonly #readers = new Set<LineQueue>();
+  /** Line readers (`for await`) registered before the start; created by the first one. */
+  #readers: Set<LineQueue> | undefined;
   #settings: CommandSettings;
   #stdin: CommandStdin | undefined;
   #signal: AbortSignal | undefined;
@@ -152,7 +153,7 @@ export class Command extends Promise<ProcessOutput> implements AsyncIterable<str
     this.#stopper ??= new AbortController();
     const stopper = this.#stopper;
     const reader = createLineQueue(() => stopper.abort());
-    this.#readers.add(reader);
+    (this.#readers ??= new Set()).add(reader);
     super.then(
       () => reader.close(),
       (error: unknown) => reader.fail(error),
@@ -192,7 +193,7 @@ export class Command extends Promise<ProcessOutput> implements AsyncIterable<str
       settings: this.#settings,
       stdin: this.#stdin,
       signals: [this.#signal, this.#stopper?.signal],
-      readers: this.#readers,
+      readers: this.#readers ?? NO_READERS,
       echoes: () => this.#echoes(),
       nothrow: () => this.#settings.nothrow,
     }).then((settlement) => {
@@ -206,6 +207,8 @@ export class Command extends Promise<ProcessOutput> implements AsyncIterable<str
     return this.#settings.verbose && !this.#settings.quiet;
   }
 }
+
+const NO_READERS: ReadonlySet<LineQueue> = new Set();
 
 async function* linesWhenDone(command: Promise<ProcessOutput>): AsyncGenerator<string> {
   yield* (await command).lines();

@@ -30,6 +30,8 @@ export interface ChannelLanes<C> {
    */
   pickFree(skip?: (conn: C) => boolean): Lane<C> | undefined;
   all(): Lane<C>[];
+  /** The lanes without copying them: for loops that do not add or remove lanes. */
+  values(): IterableIterator<Lane<C>>;
 }
 
 export function createChannelLanes<C extends ChannelHost>(): ChannelLanes<C> {
@@ -69,6 +71,9 @@ export function createChannelLanes<C extends ChannelHost>(): ChannelLanes<C> {
     },
     all() {
       return [...lanes.values()];
+    },
+    values() {
+      return lanes.values();
     },
   };
 }

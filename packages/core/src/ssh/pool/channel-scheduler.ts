@@ -52,7 +52,8 @@ export function createChannelScheduler<C extends ChannelHost>(
   }
 
   function releaseIdleLanes(): void {
-    for (const lane of lanes.all()) {
+    // Runs after every command: no copy of the lanes (the loop only arms timers).
+    for (const lane of lanes.values()) {
       if (lane.inFlight > 0 || lane.releaseTimer !== undefined || (queue.size > 0 && !retiring(lane.conn))) continue;
       lane.releaseTimer = setImmediate(() => {
         lane.releaseTimer = undefined;
