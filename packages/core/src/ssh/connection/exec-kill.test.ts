@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testHost } from '@rexec/testing';
-import { isProcessRunning, waitUntil } from '../test-support/process-probe.js';
+import { testHost, waitUntilGone } from '@rexec/testing';
 import { resolveTestHost } from '../test-support/resolve-test-host.js';
 import { connectSsh } from './connect-ssh.js';
 import type { SshConnection } from './ssh-connection.js';
@@ -28,20 +27,20 @@ describe('timeouts and aborts really end the remote process', () => {
     const { result, pids } = await runAndCollectPids('echo $$; exec sleep 30', { timeout: 300 });
     expect(pids).toHaveLength(1);
     expect(result).toMatchObject({ timedOut: true, isCanceled: false, signal: 'SIGTERM', exitCode: 143 });
-    expect(await waitUntil(() => !isProcessRunning(pids[0]!))).toBe(true);
+    expect(await waitUntilGone([pids[0]!])).toEqual([]);
   });
 
   it('timeout: a shell and its background children (the whole process group) are gone', async () => {
     const { result, pids } = await runAndCollectPids('sleep 31 & echo $!; sleep 32 & echo $!; echo $$; wait', { timeout: 300 });
     expect(pids).toHaveLength(3);
     expect(result.timedOut).toBe(true);
-    for (const pid of pids) expect(await waitUntil(() => !isProcessRunning(pid))).toBe(true);
+    for (const pid of pids) expect(await waitUntilGone([pid])).toEqual([]);
   });
 
   it('a command that ignores TERM is killed with KILL after forceKillAfterDelay', async () => {
     const { result, pids } = await runAndCollectPids("trap '' TERM; echo $$; while :; do sleep 0.1; done", { timeout: 300 });
     expect(result).toMatchObject({ timedOut: true, signal: 'SIGKILL', exitCode: 137 });
-    expect(await waitUntil(() => !isProcessRunning(pids[0]!))).toBe(true);
+    expect(await waitUntilGone([pids[0]!])).toEqual([]);
   });
 
   it('AbortSignal: aborting mid-run ends the remote process and marks the result canceled', async () => {
@@ -57,7 +56,7 @@ describe('timeouts and aborts really end the remote process', () => {
     });
     const result = await running;
     expect(result).toMatchObject({ isCanceled: true, timedOut: false, signal: 'SIGTERM' });
-    expect(await waitUntil(() => !isProcessRunning(pids[0]!))).toBe(true);
+    expect(await waitUntilGone([pids[0]!])).toEqual([]);
   });
 
   it('an already aborted signal never lets the command do its work', async () => {
@@ -76,6 +75,6 @@ describe('timeouts and aborts really end the remote process', () => {
     await own.close();
     expect(own.isOpen).toBe(false);
     await expect(running).resolves.toMatchObject({ isCanceled: true });
-    expect(await waitUntil(() => !isProcessRunning(pids[0]!))).toBe(true);
+    expect(await waitUntilGone([pids[0]!])).toEqual([]);
   });
 });

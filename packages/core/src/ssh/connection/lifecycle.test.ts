@@ -7,7 +7,7 @@ import { runTsScript } from '../test-support/run-ts-script.js';
 import { isChannelRefusedError } from './channel-refused-error.js';
 import { connectSsh } from './connect-ssh.js';
 import type { SshConnection } from './ssh-connection.js';
-import { canSendKeepalive } from './ssh2-internals.js';
+import { canSendKeepalive, sendSignalRequest } from './ssh2-internals.js';
 
 const host = testHost();
 
@@ -30,6 +30,18 @@ describe('connection lifecycle against OpenSSH sshd', () => {
   it('uses the ssh2 internals it relies on (signal requests, keepalive) in this ssh2 version', async () => {
     const conn = await connectSsh(resolveTestHost(host));
     expect(canSendKeepalive(conn.client)).toBe(true);
+    // A signal request must still go out after stdin was closed (EOF sent), as it is for every command without streamed stdin.
+    const sent = await new Promise<boolean[]>((resolve, reject) => {
+      conn.client.exec('sleep 0.3', (error, channel) => {
+        if (error !== undefined) return reject(error);
+        const whileOpen = sendSignalRequest(channel, 'USR1');
+        channel.end();
+        const afterEof = sendSignalRequest(channel, 'USR1');
+        channel.resume();
+        channel.on('close', () => resolve([whileOpen, afterEof, sendSignalRequest(channel, 'USR1')]));
+      });
+    });
+    expect(sent).toEqual([true, true, false]);
     await conn.close();
   });
 

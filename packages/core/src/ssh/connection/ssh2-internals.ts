@@ -1,6 +1,6 @@
 /**
  * The only place rexec touches ssh2 internals (ssh2 1.x), each use guarded so a changed shape degrades
- * to "not supported" instead of throwing. `ssh2-internals.test.ts` fails if the installed ssh2 no longer fits.
+ * to "not supported" instead of throwing. `lifecycle.test.ts` fails if the installed ssh2 no longer fits.
  *
  * - `signal` requests: ssh2's public `channel.signal()` silently sends nothing once stdin was closed
  *   (it checks `channel.writable`), yet the protocol allows the request until the channel closes.
@@ -30,7 +30,9 @@ export function sendSignalRequest(channel: ClientChannel, name: string): boolean
   const internal = channel as unknown as ChannelLike;
   const protocol = internal._client?._protocol;
   const id = internal.outgoing?.id;
-  if (internal.outgoing?.state !== 'open' || typeof id !== 'number' || typeof protocol?.signal !== 'function') return false;
+  // 'eof': we closed stdin (every command without streamed stdin does at once), but the channel still takes requests.
+  const state = internal.outgoing?.state;
+  if ((state !== 'open' && state !== 'eof') || typeof id !== 'number' || typeof protocol?.signal !== 'function') return false;
   try {
     (protocol.signal as (id: number, name: string) => void).call(protocol, id, name);
     return true;
