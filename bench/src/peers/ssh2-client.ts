@@ -54,8 +54,11 @@ export async function connectRaw(target: TargetInfo, options: RawConnectOptions)
   });
 }
 
-/** Runs one command on a new channel; resolves with stdout on exit 0, rejects otherwise. */
-export function execRaw(client: Client, command: string): Promise<string> {
+/**
+ * Runs one command on a new channel; resolves with stdout on exit 0, rejects otherwise. stderr is read
+ * and dropped. `endStdin` also sends EOF on stdin at once, as `$.ssh` does for a command without stdin.
+ */
+export function execRaw(client: Client, command: string, options: { readonly endStdin?: boolean } = {}): Promise<string> {
   return new Promise((resolve, reject) => {
     client.exec(command, (error, stream) => {
       if (error) {
@@ -65,6 +68,7 @@ export function execRaw(client: Client, command: string): Promise<string> {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.stderr.resume();
+      if (options.endStdin === true) stream.end();
       stream.once('close', (code: number | null, signal?: string) => {
         if (code === 0) resolve(Buffer.concat(chunks).toString('utf8'));
         else reject(new Error(`exit ${String(code)}${signal === undefined ? '' : ` signal ${signal}`}`));

@@ -7,29 +7,10 @@
  * packages/core/src/ssh/connection/command-wrapper.ts for a command without cwd or env.
  */
 import type { Client } from 'ssh2';
-import { connectRaw, endRaw, readKey } from './ssh2-client.js';
+import { connectRaw, endRaw, execRaw, readKey } from './ssh2-client.js';
 import type { Peer } from './peer.js';
 
 const wrap = (command: string): string => `printf 'rexec:pgid=%s\\n' "$$" >&2\n${command}`;
-
-/** Like execRaw, plus EOF on stdin; the pgid line on stderr is read and dropped. */
-const execWrapped = (client: Client, command: string): Promise<string> =>
-  new Promise((resolve, reject) => {
-    client.exec(wrap(command), (error, stream) => {
-      if (error) {
-        reject(error);
-        return;
-      }
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.stderr.resume();
-      stream.end();
-      stream.once('close', (code: number | null) => {
-        if (code === 0) resolve(Buffer.concat(chunks).toString('utf8'));
-        else reject(new Error(`exit ${String(code)}`));
-      });
-    });
-  });
 
 const peer: Peer = {
   load: async (target) => {
@@ -40,7 +21,7 @@ const peer: Peer = {
         return Promise.resolve({
           exec: async (command) => {
             client ??= connectRaw(target, { noDelay: true, privateKey });
-            return execWrapped(await client, command);
+            return execRaw(await client, wrap(command), { endStdin: true });
           },
           close: async () => {
             if (client !== undefined) await endRaw(await client);
