@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { computeSshIdentity } from './identity.js';
 import { normalizeSshOptions } from './options/normalize-ssh-options.js';
 import type { SshOptions } from './options/ssh-options.js';
-import { generateKey } from './test-support/generate-key.js';
-import { tempDir } from './test-support/temp-dir.js';
+import { generateKey } from '../../test/support/generate-key.js';
+import { tempDir } from '../../test/support/temp-dir.js';
 
 const home = tempDir();
 const keyA = generateKey(home, 'a');

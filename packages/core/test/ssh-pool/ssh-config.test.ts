@@ -9,7 +9,7 @@ import { testHost } from '@rexec/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { $, ConfigError, ConnectionError, HostKeyError } from '../../src/index.js';
 import type { SshShell } from '../../src/ssh/pool/create-ssh-shell.js';
-import { tempDir } from '../../src/ssh/test-support/temp-dir.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const host = testHost();
 const home = tempDir();

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@rexec/adapters';
-import { tempDir } from '../test-support/temp-dir.js';
+import { tempDir } from '../../../test/support/temp-dir.js';
 import { resolveSshConfig } from './resolve-ssh-config.js';
 import { expandHostName, expandSshPath } from './expand-tokens.js';
 

@@ -7,10 +7,10 @@ import { AuthenticationError, ConfigError } from '@rexec/adapters';
 import { startSshHost, type SshHost } from '@rexec/testing';
 import { normalizeSshOptions } from '../options/normalize-ssh-options.js';
 import type { SshOptions } from '../options/ssh-options.js';
-import { generateKey } from '../test-support/generate-key.js';
-import { startPasswordSshServer, type PasswordSshServer } from '../test-support/password-ssh-server.js';
-import { waitUntil } from '../test-support/process-probe.js';
-import { tempDir } from '../test-support/temp-dir.js';
+import { generateKey } from '../../../test/support/generate-key.js';
+import { startPasswordSshServer, type PasswordSshServer } from '../../../test/support/password-ssh-server.js';
+import { waitUntil } from '../../../test/support/process-probe.js';
+import { tempDir } from '../../../test/support/temp-dir.js';
 import { connectSsh } from './connect-ssh.js';
 
 const home = tempDir();

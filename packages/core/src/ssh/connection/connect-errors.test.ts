@@ -3,9 +3,9 @@ import { inspect } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AuthenticationError, ConnectionError } from '@rexec/adapters';
 import { testHost } from '@rexec/testing';
-import { generateKey } from '../test-support/generate-key.js';
-import { resolveTestHost } from '../test-support/resolve-test-host.js';
-import { tempDir } from '../test-support/temp-dir.js';
+import { generateKey } from '../../../test/support/generate-key.js';
+import { resolveTestHost } from '../../../test/support/resolve-test-host.js';
+import { tempDir } from '../../../test/support/temp-dir.js';
 import { connectSsh } from './connect-ssh.js';
 
 const host = testHost();

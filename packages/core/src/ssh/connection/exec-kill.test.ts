@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testHost, waitUntilGone } from '@rexec/testing';
-import { resolveTestHost } from '../test-support/resolve-test-host.js';
+import { resolveTestHost } from '../../../test/support/resolve-test-host.js';
 import { connectSsh } from './connect-ssh.js';
 import type { SshConnection } from './ssh-connection.js';
 

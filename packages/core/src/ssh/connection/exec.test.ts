@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '@rexec/adapters';
 import { testHost } from '@rexec/testing';
-import { resolveTestHost } from '../test-support/resolve-test-host.js';
+import { resolveTestHost } from '../../../test/support/resolve-test-host.js';
 import { connectSsh } from './connect-ssh.js';
 import type { SshConnection } from './ssh-connection.js';
 

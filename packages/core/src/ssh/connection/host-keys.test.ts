@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthenticationError, HostKeyError } from '@rexec/adapters';
 import { startSshHost, testHost, type SshHost } from '@rexec/testing';
-import { generateKey } from '../test-support/generate-key.js';
-import { waitUntil } from '../test-support/process-probe.js';
-import { resolveTestHost } from '../test-support/resolve-test-host.js';
-import { tempDir } from '../test-support/temp-dir.js';
+import { generateKey } from '../../../test/support/generate-key.js';
+import { waitUntil } from '../../../test/support/process-probe.js';
+import { resolveTestHost } from '../../../test/support/resolve-test-host.js';
+import { tempDir } from '../../../test/support/temp-dir.js';
 import { connectSsh } from './connect-ssh.js';
 
 const host = testHost();

@@ -2,8 +2,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectionError } from '@rexec/adapters';
 import { startSshHost, testHost, type SshHost, type SshHostInfo } from '@rexec/testing';
-import { resolveTestHost } from '../test-support/resolve-test-host.js';
-import { runTsScript } from '../test-support/run-ts-script.js';
+import { resolveTestHost } from '../../../test/support/resolve-test-host.js';
+import { runTsScript } from '../../../test/support/run-ts-script.js';
 import { isChannelRefusedError } from './channel-refused-error.js';
 import { connectSsh } from './connect-ssh.js';
 import type { SshConnection } from './ssh-connection.js';
@@ -92,7 +92,7 @@ describe('connection lifecycle against OpenSSH sshd', () => {
   });
 
   it('idle connections never keep the process alive: a script that does not close exits by itself', async () => {
-    const script = fileURLToPath(new URL('../test-support/idle-connection-script.ts', import.meta.url));
+    const script = fileURLToPath(new URL('../../../test/support/idle-connection-script.ts', import.meta.url));
     const { exit, output } = await runTsScript(script, { REXEC_TEST_HOST: JSON.stringify(host satisfies SshHostInfo), REXEC_TEST_KEEPALIVE: '1000' });
     expect(output).toContain('remote-done open=true');
     expect(exit).toBe(0);

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectionError } from '@rexec/adapters';
 import { $ } from '../../index.js';
 import { normalizeSshOptions } from '../options/normalize-ssh-options.js';
-import { startPasswordSshServer, type PasswordSshServer } from '../test-support/password-ssh-server.js';
-import { tempDir } from '../test-support/temp-dir.js';
+import { startPasswordSshServer, type PasswordSshServer } from '../../../test/support/password-ssh-server.js';
+import { tempDir } from '../../../test/support/temp-dir.js';
 import { connectSsh } from './connect-ssh.js';
 
 const home = tempDir();

@@ -3,15 +3,15 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
 import { ConnectionError } from '@rexec/adapters';
 import { testHost } from '@rexec/testing';
-import { resolveTestHost } from '../test-support/resolve-test-host.js';
-import { runTsScript } from '../test-support/run-ts-script.js';
+import { resolveTestHost } from '../../../test/support/resolve-test-host.js';
+import { runTsScript } from '../../../test/support/run-ts-script.js';
 import { connectSsh } from './connect-ssh.js';
 
 const host = testHost();
 
 describe('the transport under an SshConnection', () => {
   it('loads ssh2 only when a connection is made, never on import', async () => {
-    const script = fileURLToPath(new URL('../test-support/lazy-load-script.ts', import.meta.url));
+    const script = fileURLToPath(new URL('../../../test/support/lazy-load-script.ts', import.meta.url));
     const { exit, output } = await runTsScript(script, {});
     expect(exit).toBe(0);
     expect(JSON.parse(output.trim().split('\n').at(-1)!)).toEqual({ before: false, after: true, hasClient: true });

@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, HostKeyError } from '@rexec/adapters';
 import { normalizeSshOptions } from '../options/normalize-ssh-options.js';
 import type { HostKeyCheck } from '../options/ssh-options.js';
-import { generateKey } from '../test-support/generate-key.js';
-import { tempDir } from '../test-support/temp-dir.js';
+import { generateKey } from '../../../test/support/generate-key.js';
+import { tempDir } from '../../../test/support/temp-dir.js';
 import { sha256Fingerprint } from './fingerprint.js';
 import { createHostKeyVerifier, nodeKnownHostsFiles } from './host-key-verifier.js';
 

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '@rexec/adapters';
-import { generateKey, type GeneratedKey } from '../test-support/generate-key.js';
-import { tempDir } from '../test-support/temp-dir.js';
+import { generateKey, type GeneratedKey } from '../../../test/support/generate-key.js';
+import { tempDir } from '../../../test/support/temp-dir.js';
 import { normalizeSshOptions, SSH_DEFAULTS } from './normalize-ssh-options.js';
 
 const home = tempDir();

@@ -2,8 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '@rexec/adapters';
-import { generateKey, type GeneratedKey } from '../test-support/generate-key.js';
-import { tempDir } from '../test-support/temp-dir.js';
+import { generateKey, type GeneratedKey } from '../../../test/support/generate-key.js';
+import { tempDir } from '../../../test/support/temp-dir.js';
 import { isEncryptedPrivateKey, isKeyText } from './private-key.js';
 import { resolvePrivateKey } from './resolve-private-key.js';
 

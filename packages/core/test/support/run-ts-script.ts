@@ -15,7 +15,7 @@ export async function runTsScript(
   timeoutMs = 20_000,
 ): Promise<{ exit: number | 'hung'; output: string }> {
   const tsconfig = join(tempDir(), 'tsconfig.json');
-  const source = (pkg: string): string => fileURLToPath(new URL(`../../../../${pkg}/src/index.ts`, import.meta.url));
+  const source = (pkg: string): string => fileURLToPath(new URL(`../../../${pkg}/src/index.ts`, import.meta.url));
   writeFileSync(tsconfig, JSON.stringify({ compilerOptions: { paths: { '@rexec/adapters': [source('adapters')], '@rexec/testing': [source('testing')] } } }));
   const tsx = createRequire(import.meta.url).resolve('tsx');
   const child = spawn(process.execPath, ['--import', tsx, script], {

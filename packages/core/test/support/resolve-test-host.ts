@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { SshHostInfo } from '@rexec/testing';
-import { normalizeSshOptions } from '../options/normalize-ssh-options.js';
-import type { ResolvedSshOptions, SshEnv, SshOptions } from '../options/ssh-options.js';
+import { normalizeSshOptions } from '../../src/ssh/options/normalize-ssh-options.js';
+import type { ResolvedSshOptions, SshEnv, SshOptions } from '../../src/ssh/options/ssh-options.js';
 
 /** A HOME that does not exist, so no default identity, config or known_hosts of the machine leaks into a test. */
 const NO_HOME = '/nonexistent/rexec-test-home';

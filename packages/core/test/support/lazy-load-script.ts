@@ -7,10 +7,10 @@ import { createRequire } from 'node:module';
 const cache = createRequire(import.meta.url).cache;
 const ssh2Loaded = (): boolean => Object.keys(cache).some((path) => /[\\/]ssh2[\\/]lib[\\/]/.test(path));
 
-await import('../connection/connect-ssh.js');
-await import('../options/normalize-ssh-options.js');
-await import('../identity.js');
+await import('../../src/ssh/connection/connect-ssh.js');
+await import('../../src/ssh/options/normalize-ssh-options.js');
+await import('../../src/ssh/identity.js');
 const before = ssh2Loaded();
-const { loadSsh2 } = await import('../connection/load-ssh2.js');
+const { loadSsh2 } = await import('../../src/ssh/connection/load-ssh2.js');
 const ssh2 = await loadSsh2();
 process.stdout.write(`${JSON.stringify({ before, after: ssh2Loaded(), hasClient: typeof ssh2.Client === 'function' })}\n`);

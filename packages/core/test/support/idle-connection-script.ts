@@ -4,7 +4,7 @@
  * Input: REXEC_TEST_HOST (JSON of SshHostInfo), REXEC_TEST_KEEPALIVE (ms).
  */
 import type { SshHostInfo } from '@rexec/testing';
-import { connectSsh } from '../connection/connect-ssh.js';
+import { connectSsh } from '../../src/ssh/connection/connect-ssh.js';
 import { resolveTestHost } from './resolve-test-host.js';
 
 const host = JSON.parse(process.env['REXEC_TEST_HOST'] ?? '{}') as SshHostInfo;
