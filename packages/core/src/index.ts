@@ -6,9 +6,9 @@ export { createShell, type CommandDefaults, type Shell, type ShellOptions } from
 export { maskSecrets } from './shell/mask-secrets.js';
 export { Command, type CommandStage } from './command/command.js';
 export { ProcessOutput, type ProcessOutputInit } from './command/process-output.js';
-// The generic resource pool (SPEC §6).
+// The generic resource pool (docs/pool.md).
 export * from './pool/index.js';
-// `$.ssh` pooling: the pool handle, borrowed connections and pool options (SPEC §3–§5).
+// `$.ssh` pooling: the pool handle, borrowed connections and pool options (docs/ssh.md#pooling).
 export type { SshShell } from './ssh/pool/create-ssh-shell.js';
 export type {
   PooledSshConnection,
@@ -19,8 +19,9 @@ export type {
   SshPoolOptions,
   SshPoolStats,
 } from './ssh/pool/ssh-pool-types.js';
-// Graceful shutdown of every SSH pool on SIGINT/SIGTERM (SPEC §9).
+// Graceful shutdown of every SSH pool on SIGINT/SIGTERM (docs/ssh.md#exiting-and-shutting-down).
 export { installShutdownHandlers } from './shutdown/install-shutdown-handlers.js';
 export type { ShutdownOptions } from './shutdown/shutdown-options.js';
 // What `$.ssh(target, options)` accepts (the examples name the options object `SshTargetOptions`).
-export type { HostKeyCheck, SshOptions, SshOptions as SshTargetOptions, SshTarget } from './ssh/options/ssh-options.js';
+// (`HostKeyCheck`, the type of its `hostKeyCheck` option, comes with @rexec/adapters above.)
+export type { SshOptions, SshOptions as SshTargetOptions, SshTarget } from './ssh/options/ssh-options.js';

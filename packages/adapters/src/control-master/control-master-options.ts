@@ -8,9 +8,16 @@ import {
   failOption,
 } from './option-checks.js';
 
+/**
+ * How the server's host key is checked against known_hosts (docs/ssh.md#host-keys), for `$.ssh` and for
+ * the ControlMaster adapter alike (which maps it to `StrictHostKeyChecking`, docs/control-master.md#options):
+ * - `'strict'` (default): the key must already be recorded; an unknown host is refused.
+ * - `'accept-new'`: an unknown host's key is recorded on first connect; a known host must match.
+ * - `'off'`: INSECURE; any key is accepted for unknown hosts (over ssh2 a changed key is still refused).
+ */
 export type HostKeyCheck = 'strict' | 'accept-new' | 'off';
 
-/** Options of a `ControlMasterAdapter`. Names follow `$.ssh(...)` (SPEC §3) where they overlap. */
+/** Options of a `ControlMasterAdapter`. Names follow `$.ssh(...)` (docs/ssh.md#connection-options) where they overlap. */
 export interface ControlMasterAdapterOptions {
   /** Host name or address, as ssh takes it (a `~/.ssh/config` alias works). Required. */
   readonly host: string;

@@ -3,6 +3,7 @@
  * process group (pgid = its pid) and everything it starts, backgrounded or not, joins that group.
  * Signalling `-pid` reaches all of them, which signalling the shell alone would not.
  */
+import type { KillReason } from '../output/command-streams.js';
 
 function isErrno(error: unknown, ...codes: string[]): boolean {
   return error instanceof Error && codes.includes((error as NodeJS.ErrnoException).code ?? '');
@@ -19,8 +20,6 @@ export function signalProcessGroup(pid: number, signal: NodeJS.Signals): boolean
     throw error;
   }
 }
-
-export type KillReason = 'timeout' | 'abort' | 'maxBuffer' | 'callback' | 'dispose';
 
 export interface TreeKiller {
   /** Why the tree was first killed, or null when it never was. */

@@ -3,9 +3,9 @@ import type { ExecResult, ExecSpec } from '../contract.js';
 import { exitCodeForSignal } from '../results.js';
 import { ConfigError } from '../errors/index.js';
 import { describe } from '../errors/messages.js';
-import { armKillTriggers, createCommandStreams, execaStdinOptions } from '../output/command-streams.js';
+import { armKillTriggers, createCommandStreams, execaStdinOptions, type KillReason } from '../output/command-streams.js';
 import type { ResolvedLocalAdapterOptions } from './local-adapter-options.js';
-import { createTreeKiller, type KillReason, type TreeKiller } from './process-group.js';
+import { createTreeKiller, type TreeKiller } from './process-group.js';
 
 /** One local command in flight: its eventual result, and a way to kill its whole process tree. */
 export interface LocalRun {

@@ -10,6 +10,9 @@ import { createOutputCollector, type OutputCollector } from './output-collector.
 /** Why a command is ended by the code here: output past `maxBuffer`, a throwing line callback, its timeout, its signal. */
 export type StreamKillReason = 'maxBuffer' | 'callback' | 'timeout' | 'abort';
 
+/** Why an adapter ended a command itself: one of the reasons above, or `'dispose'` (the adapter was disposed while it ran). */
+export type KillReason = StreamKillReason | 'dispose';
+
 export interface CommandStreams {
   readonly stdout: OutputCollector;
   readonly stderr: OutputCollector;

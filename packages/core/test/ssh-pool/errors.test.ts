@@ -1,5 +1,5 @@
 /**
- * What a `$.ssh` user sees when something goes wrong: each SPEC §8 error class, as exported by
+ * What a `$.ssh` user sees when something goes wrong: each error class of docs/errors.md, as exported by
  * `@rexec/core`, with its `code` and a message that names the target and how to fix it.
  * Hosts: the harness sshd, a port nothing listens on, a name under `.invalid` (never resolves; no
  * traffic leaves the machine) and a local TCP server that never speaks.
@@ -127,7 +127,7 @@ describe('credentials and host keys', () => {
 });
 
 describe('pool limits and command timeouts', () => {
-  it('PoolExhaustedError past queueSize, with the SPEC message', async () => {
+  it('PoolExhaustedError past queueSize, with the message docs/errors.md gives', async () => {
     const remote = $.ssh(targetOf(host), { pool: { max: 1, maxChannels: 1, queueSize: 1 } });
     const commands = Array.from({ length: 4 }, () => remote`sleep 0.3`.then(() => 'ok', (error: unknown) => error));
     const outcomes = await Promise.all(commands);

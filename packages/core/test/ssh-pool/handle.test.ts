@@ -1,6 +1,7 @@
 /**
- * The pool handle `$.ssh(...)` carries (SPEC §3, §5) against the harness sshd: on/once/off, the event
- * payloads of one connection's life, a borrowed connection's stats and health, and bad calls.
+ * The pool handle `$.ssh(...)` carries (docs/ssh.md#the-pool-handle, #events) against the harness sshd:
+ * on/once/off, the event payloads of one connection's life, a borrowed connection's stats and health, and
+ * bad calls.
  */
 import { testHost } from '@rexec/testing';
 import { describe, expect, it } from 'vitest';
@@ -65,7 +66,7 @@ describe('the pool handle of a $.ssh target', () => {
     expect(destroyed).toEqual([{ id, reason: 'closed' }]);
   });
 
-  it('a borrowed connection: getStats has every SPEC field; isHealthy follows the transport', async () => {
+  it('a borrowed connection: getStats has every field docs/ssh.md lists; isHealthy follows the transport', async () => {
     const remote = $.ssh(targetOf(host), { pool: { max: 1, idle: 10_003 } });
     const conn = await remote.acquire();
     await conn.exec('true');

@@ -1,12 +1,10 @@
 import { constants } from 'node:os';
 import type { Readable } from 'node:stream';
 import type { ClientChannel } from 'ssh2';
-import { armKillTriggers, ConnectionError, createCommandStreams, type ExecResult, type ExecSpec } from '@rexec/adapters';
+import { armKillTriggers, ConnectionError, createCommandStreams, type ExecResult, type ExecSpec, type KillReason } from '@rexec/adapters';
 import { connectionLostMessage, noExitStatusMessage } from '../messages.js';
 import { createPgidFilter } from './pgid-filter.js';
 import { recordedExit, sendSignalRequest } from './ssh2-internals.js';
-
-export type KillReason = 'timeout' | 'abort' | 'maxBuffer' | 'callback' | 'dispose';
 
 export interface ChannelRunContext {
   readonly target: string;

@@ -1,9 +1,8 @@
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, HostKeyError } from '@rexec/adapters';
+import { ConfigError, HostKeyError, type HostKeyCheck } from '@rexec/adapters';
 import { normalizeSshOptions } from '../options/normalize-ssh-options.js';
-import type { HostKeyCheck } from '../options/ssh-options.js';
 import { generateKey } from '../../../test/support/generate-key.js';
 import { tempDir } from '../../../test/support/temp-dir.js';
 import { sha256Fingerprint } from './fingerprint.js';

@@ -1,21 +1,14 @@
+import type { HostKeyCheck } from '@rexec/adapters';
 import type { SshPoolOptions } from '../pool/ssh-pool-types.js';
 import type { Secret } from '../secret.js';
 
 /**
- * How the server's host key is checked against `knownHosts`:
- * - `'strict'` (default): the key must already be recorded; an unknown host is refused.
- * - `'accept-new'`: an unknown host's key is recorded on first connect; a known host must match.
- * - `'off'`: INSECURE; any key is accepted for unknown hosts (a changed key is still refused).
- */
-export type HostKeyCheck = 'strict' | 'accept-new' | 'off';
-
-/**
- * Pool options, passed through untouched to the pooling layer, which validates them (SPEC §4).
+ * Pool options, passed through untouched to the pooling layer, which validates them (docs/ssh.md#options).
  * (Narrowed by the pooling layer to its `SshPoolOptions`, so `$.ssh(target, { pool })` is type-checked.)
  */
 export type SshPoolOptionsInput = Readonly<SshPoolOptions>;
 
-/** What a user may pass to `$.ssh(target, options)` (SPEC §3). */
+/** What a user may pass to `$.ssh(target, options)` (docs/ssh.md#connection-options). */
 export interface SshOptions {
   readonly host?: string | undefined;
   /** Default 22 (or `Port` from `~/.ssh/config`). */
