@@ -4,7 +4,27 @@
  * to the back if it needs more (round robin). A member in line may make another shed an idle resource,
  * and a member whose resource comes back while others are in line gives it up (destroys it) for them.
  */
-import type { CapacityGate, GateMember } from './pool-context.js';
+
+/** A limit shared with other pools (the keyed pool's `maxTotal`): one permit per resource. */
+export interface CapacityGate {
+  join(member: GateMember): void;
+  leave(member: GateMember): void;
+  /** Takes a permit (one reserved for this member first); false puts the member in line for one. */
+  take(member: GateMember): boolean;
+  give(): void;
+  /** The member needs no more permits for now; a permit reserved for it goes to the next in line. */
+  withdraw(member: GateMember): void;
+  /** True when another member waits for a permit: a returned resource should make room for it. */
+  contended(member: GateMember): boolean;
+}
+
+/** What the gate asks of a pool sharing it. */
+export interface GateMember {
+  pump(): void;
+  /** Destroys one idle resource above `min` to free a permit for another member. */
+  shedIdle(): boolean;
+  idleCount(): number;
+}
 
 export function createCapacityGate(limit: number): CapacityGate {
   const members = new Set<GateMember>();

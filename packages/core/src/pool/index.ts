@@ -1,9 +1,8 @@
-/** The generic resource pool (SPEC §6): any resource, on generic-pool; knows nothing of SSH. */
-export { createPool } from './create-pool.js';
+/** The generic resource pool (docs/pool.md): any resource, on generic-pool; knows nothing of SSH. */
+export { createPool, DEFAULT_DRAIN_TIMEOUT_MS } from './pool.js';
 export { createKeyedPool } from './keyed-pool.js';
 export { createCircuitBreaker, type CircuitBreaker, type CircuitState, type Admission } from './circuit-breaker.js';
 export { POOL_DEFAULTS, CIRCUIT_BREAKER_DEFAULTS, normalizePoolOptions } from './normalize-pool-options.js';
-export { DEFAULT_DRAIN_TIMEOUT_MS } from './closing.js';
 export { formatPrometheus, type PrometheusSource } from './prometheus.js';
 export type { KeyedPool, KeyedPoolEvents, KeyedPoolFactory, KeyedPoolOptions, KeyedPoolStats } from './keyed-types.js';
 export type {

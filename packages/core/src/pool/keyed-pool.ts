@@ -6,11 +6,10 @@
 import { ConfigError, PoolClosedError } from '@rexec/adapters';
 import { createCapacityGate } from './capacity-gate.js';
 import { cancel, schedule } from './clock.js';
-import { createPoolWithHooks } from './create-pool.js';
 import type { KeyedPool, KeyedPoolEvents, KeyedPoolFactory, KeyedPoolOptions, KeyedPoolStats } from './keyed-types.js';
 import { normalizeKeyedPoolOptions } from './normalize-keyed-pool-options.js';
 import { foreignResourceMessage, noKeyMessage } from './pool-messages.js';
-import { asError } from './pool-context.js';
+import { Pool } from './pool.js';
 import { validateFactory } from './validate-factory.js';
 import { formatPrometheus } from './prometheus.js';
 import { createSafeEmitter, eventMethods } from './safe-emitter.js';
@@ -22,6 +21,8 @@ const EVENT_NAMES: readonly PoolEventName[] = [
 ];
 
 const SUMMED = ['active', 'idle', 'waiting', 'total', 'pending', 'hits', 'misses', 'connectionsCreated', 'connectionsDestroyed', 'totalAcquired', 'totalReleased'] as const;
+
+const asError = (value: unknown): Error => (value instanceof Error ? value : new Error(String(value)));
 
 export function createKeyedPool<T>(factory: KeyedPoolFactory<T>, options?: KeyedPoolOptions<T>): KeyedPool<T> {
   validateFactory(factory);
@@ -64,7 +65,7 @@ export function createKeyedPool<T>(factory: KeyedPoolFactory<T>, options?: Keyed
       },
       ...(factory.validate === undefined ? {} : { validate: async (resource: T) => (await factory.validate?.(resource, key)) === true }),
     };
-    const pool = createPoolWithHooks(keyFactory, { ...perKey, target: `${target}/${key}` }, gate === undefined ? {} : { gate });
+    const pool = new Pool(keyFactory, { ...perKey, target: `${target}/${key}` }, gate === undefined ? {} : { gate });
     forward(key, pool);
     pools.set(key, pool);
     return pool;

@@ -8,7 +8,7 @@ import type { PoolOptions } from './types.js';
 const configError = (run: () => unknown): ConfigError => thrownBy(run, ConfigError);
 
 describe('normalizePoolOptions', () => {
-  it('applies the SPEC §4 defaults from one frozen object', () => {
+  it('applies the documented defaults (docs/pool.md#options) from one frozen object', () => {
     const resolved = normalizePoolOptions(undefined);
     expect(resolved).toMatchObject({ ...POOL_DEFAULTS, queueTimeout: 10_000, circuitBreaker: CIRCUIT_BREAKER_DEFAULTS });
     expect(resolved).toMatchObject({ min: 0, max: 5, idle: 60_000, acquire: 10_000, maxConnecting: 4, queueSize: 100, queuePriority: 'fifo' });

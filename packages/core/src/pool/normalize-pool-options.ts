@@ -19,6 +19,7 @@ export const POOL_DEFAULTS = Object.freeze({
   target: 'pool',
   min: 0,
   max: 5,
+  maxLeases: 1,
   idle: 60_000,
   acquire: 10_000,
   evictionRun: 30_000,
@@ -29,6 +30,8 @@ export const POOL_DEFAULTS = Object.freeze({
   validateInterval: 30_000,
   validateOnBorrow: true,
   validateOnReturn: false,
+  validateAfterIdle: 5000,
+  validateTimeout: 2000,
   healthCheckRetries: 1,
   queueSize: 100,
   queuePriority: 'fifo' as const,
@@ -69,6 +72,7 @@ const CHECKS: Readonly<Record<Exclude<keyof PoolOptions, 'circuitBreaker' | 'clo
   },
   min: count(0, 'Set min to how many resources to keep, e.g. 0.'),
   max: count(1, 'Set max to the most resources the pool may hold, e.g. 5.'),
+  maxLeases: count(1, 'Set maxLeases to how many holders may share one resource at once, e.g. 1 (exclusive) or 8.'),
   idle: ms('Set idle to the ms a resource above min may stay unused.', { never: true }),
   acquire: ms('Set acquire to the ms an acquire may take in all, e.g. 10000.', { never: true }),
   evictionRun: ms('Set evictionRun to the ms between idle/lifetime sweeps, e.g. 30000.'),
@@ -79,6 +83,8 @@ const CHECKS: Readonly<Record<Exclude<keyof PoolOptions, 'circuitBreaker' | 'clo
   validateInterval: ms('Set validateInterval to the ms between checks of idle resources, e.g. 30000.'),
   validateOnBorrow: bool,
   validateOnReturn: bool,
+  validateAfterIdle: ms('Set validateAfterIdle to the ms after its last use that a resource is checked before it is lent, e.g. 5000 (0 checks every time).', { zero: true, never: true }),
+  validateTimeout: ms('Set validateTimeout to the ms one check may take, e.g. 2000.'),
   validator: (name, value) => {
     if (value !== undefined && typeof value !== 'function') fail(name, 'a function (resource) => Promise<boolean>', value, 'Pass an async function that resolves true while the resource is usable.');
   },

@@ -1,5 +1,5 @@
 /**
- * The pool's events (SPEC §5 names, so `$.ssh` forwards them unchanged) and the types they carry.
+ * The pool's events (docs/pool.md#events: the names `$.ssh` uses too) and the types they carry.
  */
 
 /** Why a resource was destroyed (`connection:destroy`). */
@@ -25,7 +25,7 @@ export interface CircuitEvent {
   failures: number;
 }
 
-/** Event names and payloads: the same names as `$.ssh` (SPEC §5), so it can forward them unchanged. */
+/** Event names and payloads: the same names as `$.ssh` (docs/ssh.md#events). */
 export interface PoolEvents {
   'connection:create': { id: string; target: string };
   'connection:acquire': { id: string; waitTime: number };

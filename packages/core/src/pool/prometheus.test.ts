@@ -12,7 +12,7 @@ interface ParsedFamily {
 const parsePrometheus = createRequire(import.meta.url)('parse-prometheus-text-format') as (text: string) => ParsedFamily[];
 
 const stats: PoolStats = {
-  active: 2, idle: 1, waiting: 4, total: 3, pending: 1, validating: 0, closing: 0, min: 1, max: 5, hits: 10, misses: 3,
+  active: 2, leases: 5, idle: 1, waiting: 4, total: 3, pending: 1, validating: 0, closing: 0, min: 1, max: 5, hits: 10, misses: 3,
   connectionsCreated: 3, connectionsDestroyed: 0, totalAcquired: 13, totalReleased: 11, averageWaitTime: 250,
   utilizationRate: 0.4, healthChecksPassed: 7, healthCheckFailures: 1, circuit: 'half-open',
 };

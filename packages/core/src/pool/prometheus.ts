@@ -15,6 +15,7 @@ const CIRCUIT_STATES: readonly CircuitStateName[] = ['closed', 'open', 'half-ope
 
 const FAMILIES: readonly Family[] = [
   ['rexec_pool_active', 'gauge', 'Resources lent out.', (s) => s.active],
+  ['rexec_pool_leases', 'gauge', 'Leases held (a shared resource counts once per holder).', (s) => s.leases],
   ['rexec_pool_idle', 'gauge', 'Resources ready to lend.', (s) => s.idle],
   ['rexec_pool_waiting', 'gauge', 'Acquires waiting for a resource.', (s) => s.waiting],
   ['rexec_pool_total', 'gauge', 'Resources that exist (active, idle, validating, closing).', (s) => s.total],

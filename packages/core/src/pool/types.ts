@@ -54,12 +54,14 @@ export interface CircuitBreakerOptions {
   successThreshold?: number;
 }
 
-/** The pool options of SPEC §4 that are not SSH-specific, plus `target` and `clock`. */
+/** The pool options that are not SSH-specific (docs/pool.md#options), plus `target` and `clock`. */
 export interface PoolOptions<T = unknown> {
   /** A label used in messages, events, ids and Prometheus labels. */
   target?: string;
   min?: number;
   max?: number;
+  /** Holders one resource may have at once (shared leases); 1 lends each resource to one holder. */
+  maxLeases?: number;
   idle?: number;
   acquire?: number;
   evictionRun?: number;
@@ -70,6 +72,10 @@ export interface PoolOptions<T = unknown> {
   validateInterval?: number;
   validateOnBorrow?: boolean;
   validateOnReturn?: boolean;
+  /** A resource used within this many ms is lent without a borrow check. */
+  validateAfterIdle?: number;
+  /** Ms one check may take before the resource is taken as invalid. */
+  validateTimeout?: number;
   validator?: (resource: T) => Promise<boolean> | boolean;
   healthCheckRetries?: number;
   queueSize?: number;
@@ -98,6 +104,7 @@ export interface ResolvedPoolOptions<T = unknown> {
   readonly target: string;
   readonly min: number;
   readonly max: number;
+  readonly maxLeases: number;
   readonly idle: number;
   readonly acquire: number;
   readonly evictionRun: number;
@@ -109,6 +116,8 @@ export interface ResolvedPoolOptions<T = unknown> {
   readonly validateInterval: number;
   readonly validateOnBorrow: boolean;
   readonly validateOnReturn: boolean;
+  readonly validateAfterIdle: number;
+  readonly validateTimeout: number;
   readonly validator: ((resource: T) => Promise<boolean> | boolean) | undefined;
   readonly healthCheckRetries: number;
   readonly queueSize: number;
@@ -124,13 +133,15 @@ export interface ResolvedPoolOptions<T = unknown> {
   readonly clock: PoolClock;
 }
 
-/** `stats()`: every SPEC §5 field, plus `pending`, `validating` and `closing`. */
+/** `stats()`: the fields of docs/pool.md#stats-and-metrics, plus `leases`, `pending`, `validating` and `closing`. */
 export interface PoolStats extends PoolMetrics {
-  /** Lent out. */
+  /** Resources lent out (to one holder or more). */
   active: number;
+  /** Leases held right now (a shared resource counts once per holder). */
+  leases: number;
   /** Ready to lend. */
   idle: number;
-  /** Acquires not yet served. */
+  /** Acquires (leases) not yet served. */
   waiting: number;
   /** Resources that exist: active + idle + validating + closing. */
   total: number;
@@ -140,9 +151,9 @@ export interface PoolStats extends PoolMetrics {
   closing: number;
   min: number;
   max: number;
-  /** Acquires served by a resource that already existed. */
+  /** Leases served by a resource that existed when they were asked for. */
   hits: number;
-  /** Acquires served by a resource created for them. */
+  /** Leases that waited for a resource created after they were asked for. */
   misses: number;
   healthChecksPassed: number;
   healthCheckFailures: number;
@@ -154,24 +165,27 @@ export interface AcquireOptions {
   signal?: AbortSignal;
   /** Ms this acquire may wait; default `min(acquire, queueTimeout)`. */
   timeout?: number;
+  /** Take a resource no one else holds, and let no one share it until it is released (only matters with `maxLeases` > 1). */
+  exclusive?: boolean;
 }
 
 export interface DrainOptions {
-  /** Ms to wait for borrowed resources to come back before destroying them; default 30000. */
+  /** Ms to wait for queued acquires and borrowed resources before destroying everything; default 30000. */
   timeout?: number;
 }
 
 export interface ResourcePool<T> extends PoolEventTarget<PoolEvents> {
   readonly target: string;
   acquire(options?: AcquireOptions): Promise<T>;
+  /** Ends one lease of `resource` (the oldest, when it is shared). */
   release(resource: T): Promise<void>;
-  /** Ends a resource (default reason `'error'`); an active one stops being lent. */
+  /** Ends a resource (default reason `'error'`) for every holder; a later `release` of it is a no-op. */
   destroy(resource: T, reason?: DestroyReason): Promise<void>;
   /** Creates resources until `min(n, max)` exist; resolves when they are ready. */
   warm(n: number): Promise<void>;
-  /** Closes the pool gracefully: idle ones now, borrowed ones when returned or after `timeout`. */
+  /** Closes the pool gracefully: no new acquire; queued ones are still served; every resource is destroyed once all are back (or after `timeout`). */
   drain(options?: DrainOptions): Promise<void>;
-  /** Closes the pool at once, destroying every resource, borrowed or not. */
+  /** Closes the pool at once: queued acquires get PoolClosedError and every resource is destroyed, borrowed or not. */
   clear(): Promise<void>;
   stats(): PoolStats;
   /** The id the pool gave this resource (as in events). */

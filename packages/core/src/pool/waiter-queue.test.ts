@@ -1,26 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { createWaiterQueue, type Waiter } from './waiter-queue.js';
+import { createWaiterQueue, type QueueLinks } from './waiter-queue.js';
 
-function waiter(name: string): Waiter<string> & { name: string } {
-  return {
-    name, startedAt: 0, createdBefore: 0, probe: undefined, resolve: () => undefined, reject: () => undefined, settled: false,
-    deadline: Infinity, timeout: Infinity, signal: undefined, onAbort: undefined, prev: undefined, next: undefined, queued: false,
-  };
+interface Named extends QueueLinks<Named> {
+  name: string;
 }
 
-const names = (list: Array<Waiter<string> | undefined>): string[] => list.map((w) => (w as { name: string } | undefined)?.name ?? '-');
+function waiter(name: string): Named {
+  return { name, prev: undefined, next: undefined, queued: false };
+}
+
+const names = (list: Array<Named | undefined>): string[] => list.map((w) => w?.name ?? '-');
 
 describe('waiter queue', () => {
   it('serves the oldest first with fifo and the newest first with lifo', () => {
     for (const [priority, order] of [['fifo', ['a', 'b', 'c']], ['lifo', ['c', 'b', 'a']]] as const) {
-      const queue = createWaiterQueue<string>(priority);
+      const queue = createWaiterQueue<Named>(priority);
       for (const name of ['a', 'b', 'c']) queue.push(waiter(name));
       expect(names([queue.take(), queue.take(), queue.take(), queue.take()])).toEqual([...order, '-']);
     }
   });
 
   it('removes a waiter from the middle and keeps the count exact', () => {
-    const queue = createWaiterQueue<string>('fifo');
+    const queue = createWaiterQueue<Named>('fifo');
     const [a, b, c] = [waiter('a'), waiter('b'), waiter('c')];
     [a, b, c].forEach((w) => queue.push(w));
     queue.remove(b);
@@ -32,7 +33,7 @@ describe('waiter queue', () => {
 
   it('puts a waiter back at the front of the line', () => {
     for (const priority of ['fifo', 'lifo'] as const) {
-      const queue = createWaiterQueue<string>(priority);
+      const queue = createWaiterQueue<Named>(priority);
       queue.push(waiter('a'));
       queue.push(waiter('b'));
       const first = queue.take();

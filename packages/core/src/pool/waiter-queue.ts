@@ -1,48 +1,34 @@
 /**
- * The acquire queue: a doubly linked list so a waiter that times out or is aborted leaves in O(1).
- * `fifo` serves the oldest waiter first, `lifo` the newest.
+ * The pool's one queue of waiters: a doubly linked list, so a waiter that times out or is aborted leaves
+ * in O(1). `fifo` serves the oldest waiter first, `lifo` the newest. The links live on the waiter itself.
  */
 import type { QueuePriority } from './types.js';
 
-export interface Waiter<T> {
-  readonly startedAt: number;
-  /** The pool's creation count when this acquire began: a resource made later was made for it (a miss). */
-  readonly createdBefore: number;
-  /** The circuit breaker's probe token when this acquire is the half-open probe. */
-  readonly probe: number | undefined;
-  readonly resolve: (resource: T) => void;
-  readonly reject: (error: unknown) => void;
-  /** Clock time at which this acquire times out (`Infinity` for never), and the timeout it had. */
-  readonly deadline: number;
-  readonly timeout: number;
-  settled: boolean;
-  signal: AbortSignal | undefined;
-  onAbort: (() => void) | undefined;
-  /** Links, owned by the queue. */
-  prev: Waiter<T> | undefined;
-  next: Waiter<T> | undefined;
+/** What the queue needs on each waiter; owned by the queue. */
+export interface QueueLinks<W> {
+  prev: W | undefined;
+  next: W | undefined;
   queued: boolean;
 }
 
-export interface WaiterQueue<T> {
+export interface WaiterQueue<W extends QueueLinks<W>> {
   readonly size: number;
-  /** Adds a new waiter. */
-  push(waiter: Waiter<T>): void;
-  /** Puts a waiter back so it is the next one served (after a resource failed validation for it). */
-  pushNext(waiter: Waiter<T>): void;
-  /** Takes the next waiter to serve. */
-  take(): Waiter<T> | undefined;
-  remove(waiter: Waiter<T>): void;
-  /** Removes and returns every waiter. */
-  takeAll(): Array<Waiter<T>>;
+  push(waiter: W): void;
+  /** Puts a waiter back so it is the next one served (its resource failed a check, or its channel was refused). */
+  pushNext(waiter: W): void;
+  /** The next waiter to serve, left in the queue. */
+  peek(): W | undefined;
+  take(): W | undefined;
+  remove(waiter: W): void;
+  takeAll(): W[];
 }
 
-export function createWaiterQueue<T>(priority: QueuePriority): WaiterQueue<T> {
-  let head: Waiter<T> | undefined;
-  let tail: Waiter<T> | undefined;
+export function createWaiterQueue<W extends QueueLinks<W>>(priority: QueuePriority): WaiterQueue<W> {
+  let head: W | undefined;
+  let tail: W | undefined;
   let size = 0;
 
-  const linkTail = (waiter: Waiter<T>): void => {
+  const linkTail = (waiter: W): void => {
     waiter.prev = tail;
     waiter.next = undefined;
     if (tail === undefined) head = waiter;
@@ -51,7 +37,7 @@ export function createWaiterQueue<T>(priority: QueuePriority): WaiterQueue<T> {
     waiter.queued = true;
     size += 1;
   };
-  const linkHead = (waiter: Waiter<T>): void => {
+  const linkHead = (waiter: W): void => {
     waiter.next = head;
     waiter.prev = undefined;
     if (head === undefined) tail = waiter;
@@ -60,7 +46,7 @@ export function createWaiterQueue<T>(priority: QueuePriority): WaiterQueue<T> {
     waiter.queued = true;
     size += 1;
   };
-  const remove = (waiter: Waiter<T>): void => {
+  const remove = (waiter: W): void => {
     if (!waiter.queued) return;
     if (waiter.prev === undefined) head = waiter.next;
     else waiter.prev.next = waiter.next;
@@ -78,6 +64,7 @@ export function createWaiterQueue<T>(priority: QueuePriority): WaiterQueue<T> {
     },
     push: linkTail,
     pushNext: (waiter) => (priority === 'fifo' ? linkHead(waiter) : linkTail(waiter)),
+    peek: () => (priority === 'fifo' ? head : tail),
     take() {
       const waiter = priority === 'fifo' ? head : tail;
       if (waiter !== undefined) remove(waiter);
@@ -85,7 +72,7 @@ export function createWaiterQueue<T>(priority: QueuePriority): WaiterQueue<T> {
     },
     remove,
     takeAll() {
-      const all: Array<Waiter<T>> = [];
+      const all: W[] = [];
       for (let waiter = head; waiter !== undefined; waiter = head) {
         remove(waiter);
         all.push(waiter);

@@ -28,6 +28,20 @@ describe('warm(n)', () => {
     await pool.clear();
   });
 
+  it('resolves only once the resources exist, also when min upkeep already started their creates', async () => {
+    const factory = fakeFactory({ delay: 50 });
+    const pool = createPool(factory, { min: 2 });
+    const warmed = outcome(pool.warm(2));
+    await vi.advanceTimersByTimeAsync(49);
+    expect(warmed.current.status).toBe('pending');
+    await vi.advanceTimersByTimeAsync(1);
+    await flush();
+    expect(warmed.current.status).toBe('fulfilled');
+    expect(pool.stats()).toMatchObject({ idle: 2, pending: 0 });
+    expect(factory.createCalls).toBe(2);
+    await pool.clear();
+  });
+
   it('rejects with the creation error when it cannot create, and rejects a bad n', async () => {
     const factory = fakeFactory({ failWith: new Error('no route to host') });
     const pool = createPool(factory, { retryFailed: false, circuitBreaker: { enabled: false } });
@@ -147,6 +161,39 @@ describe('hits and misses', () => {
     expect(b).toBe(a);
     expect(c).not.toBe(a);
     expect(pool.stats()).toMatchObject({ hits: 1, misses: 2, totalAcquired: 3 });
+    await pool.clear();
+  });
+});
+
+describe('retries that nobody needs', () => {
+  it('stop once every waiter gave up (generic-pool and tarn stop asking too)', async () => {
+    const factory = fakeFactory({ delay: 10, failWith: new Error('refused') });
+    const pool = createPool(factory, { max: 4, acquire: 100, retryDelay: 200, circuitBreaker: { enabled: false } });
+    const started = Date.now();
+    const failed = outcome(pool.acquire());
+    await vi.advanceTimersByTimeAsync(100);
+    await flush();
+    expect(failed.current.status).toBe('rejected');
+    expect(failed.current.status === 'rejected' && failed.current.reason).toBeInstanceOf(AcquireTimeoutError);
+    expect(Date.now() - started).toBe(100);
+    const callsAtTimeout = factory.createCalls;
+    await vi.advanceTimersByTimeAsync(1500);
+    expect(factory.createCalls).toBe(callsAtTimeout);
+    expect(callsAtTimeout).toBeLessThanOrEqual(2);
+    expect(pool.stats()).toMatchObject({ pending: 0, total: 0 });
+    await pool.clear();
+  });
+
+  it('go on while a waiter still needs the resource, and serve it', async () => {
+    const factory = fakeFactory({ delay: 10, failWith: new Error('refused') });
+    const pool = createPool(factory, { max: 1, acquire: 5000, retryDelay: 200, circuitBreaker: { enabled: false } });
+    const served = outcome(pool.acquire());
+    await vi.advanceTimersByTimeAsync(15);
+    factory.failWith = undefined;
+    await vi.advanceTimersByTimeAsync(400);
+    await flush();
+    expect(served.current.status).toBe('fulfilled');
+    expect(factory.createCalls).toBe(2);
     await pool.clear();
   });
 });

@@ -11,15 +11,31 @@ afterEach(() => {
 });
 
 describe('drain and clear', () => {
-  it.each(['drain', 'clear'] as const)('%s rejects pending acquires and later ones with PoolClosedError', async (how) => {
+  it('clear rejects queued acquires and later ones with PoolClosedError', async () => {
     const pool = createPool(fakeFactory(), { max: 1 });
     const held = await pool.acquire();
     const waiting = pool.acquire();
-    const closed = how === 'drain' ? pool.drain({ timeout: 1000 }) : pool.clear();
+    const closed = pool.clear();
     await expect(waiting).rejects.toBeInstanceOf(PoolClosedError);
     await expect(pool.acquire()).rejects.toBeInstanceOf(PoolClosedError);
-    if (how === 'drain') await pool.release(held);
     await closed;
+    expect(held.destroyed).toBe(true);
+    expect(pool.stats()).toMatchObject({ total: 0, waiting: 0, active: 0 });
+  });
+
+  it('drain refuses new acquires but serves the queued ones, then destroys everything (as generic-pool does)', async () => {
+    const pool = createPool(fakeFactory(), { max: 1 });
+    const held = await pool.acquire();
+    const waiting = outcome(pool.acquire());
+    const closed = outcome(pool.drain({ timeout: 1000 }));
+    await expect(pool.acquire()).rejects.toBeInstanceOf(PoolClosedError);
+    await pool.release(held);
+    await flush();
+    expect(waiting.current).toEqual({ status: 'fulfilled', value: held });
+    expect(closed.current.status).toBe('pending');
+    await pool.release(held);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(closed.current.status).toBe('fulfilled');
     expect(held.destroyed).toBe(true);
     expect(pool.stats()).toMatchObject({ total: 0, waiting: 0, active: 0 });
   });

@@ -156,7 +156,7 @@ describe('a validator that throws, rejects or hangs', () => {
   ])('%s: the resource is destroyed, the borrower gets another, no slot leaks', async (_name, validate) => {
     vi.useFakeTimers();
     const factory = fakeFactory();
-    const pool = createPool(factory, { max: 1, acquire: 500, validator: validate });
+    const pool = createPool(factory, { max: 1, acquire: 500, validateAfterIdle: 0, validateTimeout: 500, validator: validate });
     const destroyed: string[] = [];
     pool.on('connection:destroy', ({ reason }) => destroyed.push(reason));
     const first = await pool.acquire();

@@ -6,7 +6,7 @@
 import { AuthenticationError, ConnectionError } from '@rexec/adapters';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPool } from '../../src/pool/index.js';
-import { isPermanentFailure } from '../../src/pool/creating.js';
+import { isPermanentFailure } from '../../src/pool/pool.js';
 import { fakeFactory, outcome } from './fake-factory.js';
 
 beforeEach(() => {

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 describe('timers', () => {
-  it('never keep the process alive: a script leaving a busy pool behind exits on its own', async () => {
+  it('never keep the process alive: a script leaving a pool with every timer armed (and nothing pending) exits on its own', async () => {
     const script = fileURLToPath(new URL('./fixtures/idle-pool.ts', import.meta.url));
     const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: fileURLToPath(new URL('../..', import.meta.url)) });
     let stdout = '';

@@ -19,7 +19,7 @@ describe('validation', () => {
         return Promise.resolve(!bad.has(resource.n));
       },
     });
-    const pool = createPool(factory, { max: 2 });
+    const pool = createPool(factory, { max: 2, validateAfterIdle: 0 });
     const first = await pool.acquire();
     expect(checked).toEqual([]);
     await pool.release(first);
@@ -38,13 +38,13 @@ describe('validation', () => {
   it('the validator option wins over factory.validate, and validate: false turns checks off', async () => {
     const factoryCheck = vi.fn(() => Promise.resolve(true));
     const optionCheck = vi.fn(() => Promise.resolve(true));
-    const pool = createPool(fakeFactory({ validate: factoryCheck }), { validator: optionCheck });
+    const pool = createPool(fakeFactory({ validate: factoryCheck }), { validator: optionCheck, validateAfterIdle: 0 });
     await pool.release(await pool.acquire());
     await pool.release(await pool.acquire());
     expect(optionCheck).toHaveBeenCalledTimes(1);
     expect(factoryCheck).not.toHaveBeenCalled();
     await pool.clear();
-    const off = createPool(fakeFactory({ validate: factoryCheck }), { validate: false });
+    const off = createPool(fakeFactory({ validate: factoryCheck }), { validate: false, validateAfterIdle: 0 });
     await off.release(await off.acquire());
     await off.release(await off.acquire());
     expect(factoryCheck).not.toHaveBeenCalled();

@@ -15,7 +15,8 @@ afterAll(async () => {
 
 describe('channels over pooled connections (sshd MaxSessions 3)', () => {
   it('runs 200 concurrent commands with max 2: all succeed, never more than 2 connections', async () => {
-    const remote = $.ssh(targetOf(host), { pool: { max: 2 } });
+    // queueSize caps the commands left waiting (docs/ssh.md#options): here up to 200 - 2 × 8 of them wait.
+    const remote = $.ssh(targetOf(host), { pool: { max: 2, queueSize: 200 } });
     const created = record(remote, 'connection:create');
     const logBefore = readFileSync(host.logPath, 'utf8').length;
     let peakTotal = 0;

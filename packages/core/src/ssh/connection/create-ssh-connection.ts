@@ -185,6 +185,10 @@ export function createSshConnection(ctx: SshConnectionContext): SshConnection {
       return openChannels;
     },
     exec,
+    ping: () =>
+      new Promise<boolean>((resolve) => {
+        if (!open || !sendKeepalive(client, () => resolve(open))) resolve(false);
+      }),
     onClose(listener) {
       if (open) listeners.push(listener);
       else queueMicrotask(() => listener(closeError));

@@ -45,6 +45,11 @@ export interface SshConnection {
   exec(spec: ExecSpec): Promise<ExecResult>;
   /** Registers a listener called once when the transport closes; `error` is set when it failed. */
   onClose(listener: (error: Error | undefined) => void): void;
+  /**
+   * Sends one SSH keepalive request (no channel, no remote process) and resolves true when the server
+   * answers, false when it cannot be sent. It never settles if the server stays silent: bound it.
+   */
+  ping(): Promise<boolean>;
   /** Ends the connection; resolves once it is closed. Idempotent. */
   close(): Promise<void>;
 }

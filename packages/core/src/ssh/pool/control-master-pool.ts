@@ -5,9 +5,8 @@
  * ssh2 `Client` to lend, so `acquire()` is refused, and the connection events are not emitted.
  */
 import { ConfigError, PoolClosedError, type ControlMasterAdapter, type ExecResult, type ExecSpec } from '@rexec/adapters';
-import { eventMethods } from '../../pool/safe-emitter.js';
+import { createSafeEmitter, eventMethods } from '../../pool/safe-emitter.js';
 import type { PoolEvents } from '../../pool/types.js';
-import { createPoolEvents } from './pool-events.js';
 import type { SshPool } from './ssh-pool.js';
 import type { PooledSshConnection, SshPoolHandle, SshPoolStats } from './ssh-pool-types.js';
 
@@ -21,7 +20,7 @@ function noBorrowing(target: string): ConfigError {
 
 export function createControlMasterPool(adapter: ControlMasterAdapter, onClosed: () => void): SshPool {
   const target = adapter.target;
-  const events = createPoolEvents();
+  const events = createSafeEmitter<PoolEvents>(() => undefined);
   const running = new Set<Promise<unknown>>();
   let state: 'open' | 'draining' | 'closed' = 'open';
   let closing: Promise<void> | undefined;
@@ -53,7 +52,7 @@ export function createControlMasterPool(adapter: ControlMasterAdapter, onClosed:
       const up = master.state === 'ready' ? 1 : 0;
       const busy = master.running > 0 ? 1 : 0;
       return {
-        active: busy * up, idle: up - busy * up, waiting: 0, total: up, pending: master.state === 'starting' ? 1 : 0,
+        active: busy * up, leases: master.running, idle: up - busy * up, waiting: 0, total: up, pending: master.state === 'starting' ? 1 : 0,
         validating: 0, closing: master.state === 'closing' ? 1 : 0, min: 0, max: 1,
         hits: Math.max(0, master.commands - master.starts), misses: master.starts,
         connectionsCreated: master.starts, connectionsDestroyed: master.state === 'closed' ? master.starts : master.restarts,

@@ -1,5 +1,5 @@
 /**
- * When a borrowed connection's `exec` rejects: the same rule as the `$` tag (SPEC §2): a timeout is a
+ * When a borrowed connection's `exec` rejects: the same rule as the `$` tag (docs/commands.md#errors): a timeout is a
  * `TimeoutError`, any other result that is not ok (non-zero exit, signal, abort, overflow) a `CommandError`.
  */
 import { CommandError, TimeoutError } from '@rexec/adapters';

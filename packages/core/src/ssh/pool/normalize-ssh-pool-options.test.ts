@@ -10,7 +10,7 @@ const TARGET = 'me@db:22';
 const configError = (run: () => unknown): ConfigError => thrownBy(run, ConfigError);
 
 describe('SSH pool options', () => {
-  it('applies SPEC §4 defaults when neither options nor environment say otherwise', () => {
+  it('applies the documented defaults (docs/ssh.md#options) when neither options nor environment say otherwise', () => {
     const { pool, maxChannels, validator } = normalizeSshPoolOptions(undefined, TARGET, {});
     expect(pool).toMatchObject({
       target: TARGET, min: 0, max: 5, idle: 60_000, acquire: 10_000, queueTimeout: 10_000, maxConnecting: 4,

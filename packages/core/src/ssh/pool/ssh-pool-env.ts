@@ -1,5 +1,5 @@
 /**
- * The SSH pool defaults that come from the environment (SPEC §4), read when a pool is created,
+ * The SSH pool defaults that come from the environment (docs/configuration.md), read when a pool is created,
  * never at import. Explicit `pool` options beat them. A malformed value is a `ConfigError` naming
  * the variable, rather than a silently ignored setting.
  * (`SSH_POOL_CONNECTION_TIMEOUT_MS` is the connection's `readyTimeout`: see normalize-ssh-options.ts.)
@@ -15,6 +15,7 @@ export interface SshPoolEnvDefaults {
   readonly idle?: number;
   readonly validate?: boolean;
   readonly validateInterval?: number;
+  readonly validateAfterIdle?: number;
 }
 
 const POSITIVE_INTEGER = /^[1-9]\d*$/;
@@ -42,9 +43,11 @@ export function readSshPoolEnv(env: SshPoolEnv): SshPoolEnvDefaults {
   const idle = integer(env, 'SSH_POOL_IDLE_TIMEOUT_MS', 'milliseconds');
   const validate = flag(env, 'SSH_POOL_HEALTH_CHECKS');
   const validateInterval = integer(env, 'SSH_POOL_HEALTH_CHECK_INTERVAL_MS', 'milliseconds');
+  const validateAfterIdle = integer(env, 'SSH_POOL_VALIDATE_AFTER_IDLE_MS', 'milliseconds');
   if (max !== undefined) found.max = max;
   if (idle !== undefined) found.idle = idle;
   if (validate !== undefined) found.validate = validate;
   if (validateInterval !== undefined) found.validateInterval = validateInterval;
+  if (validateAfterIdle !== undefined) found.validateAfterIdle = validateAfterIdle;
   return found;
 }

@@ -1,5 +1,5 @@
 /**
- * The public types of SSH pooling (SPEC §3–§5): pool options, the pool handle that `$.ssh(...)` carries,
+ * The public types of SSH pooling (docs/ssh.md): pool options, the pool handle that `$.ssh(...)` carries,
  * and a borrowed connection.
  */
 import type { Readable } from 'node:stream';
@@ -53,14 +53,14 @@ export interface PooledSshConnection {
   getStats(): SshConnectionStats;
 }
 
-/** `pool: {...}` of `$.ssh(target, { pool })`: SPEC §4. */
+/** `pool: {...}` of `$.ssh(target, { pool })` (docs/ssh.md#options). */
 export interface SshPoolOptions extends Omit<PoolOptions<PooledSshConnection>, 'target'> {
   /** Concurrent commands one connection may carry (lowered per connection when sshd refuses a channel). Default 8. */
   maxChannels?: number;
 }
 
 /**
- * `getPoolStats()`: every SPEC §5 field (plus `pending`, `validating`, `closing`). `waiting` counts commands
+ * `getPoolStats()`: every field of docs/ssh.md#the-pool-handle (plus `leases`, `pending`, `validating`, `closing`). `waiting` counts commands
  * waiting for a channel too. On a `controlMaster: true` target, `controlMaster` reports the OpenSSH master
  * (`state`, `pid`, `controlPath`, `starts`, `restarts`, `lastError`...); it is absent on ssh2 targets.
  */

@@ -10,8 +10,7 @@ import { normalizeSshOptions } from '../options/normalize-ssh-options.js';
 import { normalizeSshPoolOptions } from './normalize-ssh-pool-options.js';
 import { createSshPool } from './ssh-pool.js';
 import type { SshPoolOptions } from './ssh-pool-types.js';
-import { isFakeRefusal } from './test-support/fake-connections.js';
-import { FakeSshConnection } from './test-support/fake-ssh-connection.js';
+import { FakeSshConnection, isFakeRefusal } from '../../../test/support/fake-ssh-connection.js';
 
 const resolved = normalizeSshOptions({ host: 'fake', username: 'me', password: 'hunter2-pw', agent: false }, {}, { HOME: '/nonexistent' });
 
@@ -135,15 +134,16 @@ describe('ssh pool (fake connections)', () => {
   });
 
   it('reports pool:queue:full and rejects with PoolExhaustedError when too many commands wait', async () => {
+    // queueSize counts waiting commands only: one runs (on the connection being made) and two wait.
     const { sshPool, seen, handle } = poolWith({ max: 1, maxChannels: 1, queueSize: 2 });
-    const accepted = Array.from({ length: 2 }, () => sshPool.run({ command: 'sleep 10' }));
+    const accepted = Array.from({ length: 3 }, () => sshPool.run({ command: 'sleep 10' }));
     await expect(sshPool.run({ command: 'true' })).rejects.toBeInstanceOf(PoolExhaustedError);
     expect(seen).toContainEqual({ event: 'pool:queue:full', payload: { waiting: 2, queueSize: 2 } });
     await Promise.all(accepted);
     await handle.closePool();
   });
 
-  it('gives every SPEC §5 stat plus the circuit state', async () => {
+  it('gives every documented stat (docs/ssh.md#the-pool-handle) plus the circuit state', async () => {
     const { sshPool, handle } = poolWith();
     await sshPool.run({ command: 'true' });
     const stats = handle.getPoolStats();

@@ -1,24 +1,25 @@
 /**
- * One SSH pool: the generic pool of connections (create = connect, destroy = close, validate = the
- * `validator` or `echo ok`) with the channel scheduler on top, so commands share connections, and the
- * pool handle of SPEC §3 (stats, warm, drain, close, borrow, events).
+ * One SSH pool: the generic pool of connections (create = connect, destroy = close, check = an SSH keepalive
+ * or the user's `validator`), each connection lent to up to `maxChannels` commands at once (shared leases),
+ * and the pool handle `$.ssh(...)` carries (docs/ssh.md#pooling).
  *
- *   command ─► scheduler.run ─► free channel on a held connection? ─► conn.exec
- *                                 └─ none: pool.acquire (create ≤ max, ≤ maxConnecting at once) or wait
+ *   command ─► pool.lease() ─► conn.exec(spec) ─► pool.endLease()
+ *                 └─ the pool's one queue: a connection with a free channel, a new one (≤ max), or wait
+ *
+ * A channel the server refuses (sshd `MaxSessions` below `maxChannels`) lowers that connection's lease limit
+ * and the command tries again at the front of the queue: it never fails because of it.
  */
-import { canceledBeforeStart, type ExecResult, type ExecSpec } from '@rexec/adapters';
-import { createPool } from '../../pool/create-pool.js';
-import type { PoolFactory } from '../../pool/types.js';
+import { canceledBeforeStart, ConfigError, isConnectionError, type ExecResult, type ExecSpec } from '@rexec/adapters';
+import { Pool, type Lease } from '../../pool/pool.js';
+import type { PoolEvents, PoolFactory } from '../../pool/types.js';
 import type { SshConnection } from '../connection/ssh-connection.js';
 import type { ResolvedSshOptions } from '../options/ssh-options.js';
-import { createChannelScheduler } from './channel-scheduler.js';
 import { createConnectionUsage } from './connection-usage.js';
 import type { ResolvedSshPoolOptions } from './normalize-ssh-pool-options.js';
-import { createPoolEvents } from './pool-events.js';
 import { createPooledConnection } from './pooled-connection.js';
 import type { RegisteredPool } from './pool-registry.js';
-import { createSshPoolHandle } from './ssh-pool-handle.js';
-import type { SshPoolHandle } from './ssh-pool-types.js';
+import { badWarmCountMessage, notBorrowedMessage } from './ssh-pool-messages.js';
+import type { PooledSshConnection, SshPoolHandle } from './ssh-pool-types.js';
 
 export interface SshPoolDeps {
   /** Opens one authenticated connection (`connectSsh`). */
@@ -38,15 +39,23 @@ export interface SshPool extends RegisteredPool {
   readonly handle: SshPoolHandle;
 }
 
+/**
+ * A command refused while its connection carried nothing else of ours: sshd still counts a session that
+ * just closed, or allows none. It waits this long (doubling from 5 ms up to 250 ms) before trying again.
+ */
+export function refusalPause(refusals: number): number {
+  return Math.min(250, 5 * 2 ** Math.max(0, refusals - 1));
+}
+
 export function createSshPool(resolved: ResolvedSshOptions, options: ResolvedSshPoolOptions, deps: SshPoolDeps): SshPool {
   const target = resolved.target;
   const usage = createConnectionUsage();
   /** Connections the pool itself is closing: their close is not a failure. */
   const closing = new WeakSet<SshConnection>();
-  /** Connections lent to a user by `acquire()`: `release` decides their fate. */
-  const lentToUser = new WeakSet<SshConnection>();
-  const borrowedIds = new Set<string>();
-  const events = createPoolEvents();
+  /** Connections lent to a user by `acquire()`, with their lease: `release` decides their fate. */
+  const lent = new Map<PooledSshConnection, Lease<SshConnection>>();
+  const lentConns = new WeakSet<SshConnection>();
+  const { clock, queueTimeout, acquire: acquireTimeout } = options.pool;
 
   const factory: PoolFactory<SshConnection> = {
     async create() {
@@ -61,76 +70,139 @@ export function createSshPool(resolved: ResolvedSshOptions, options: ResolvedSsh
     // Event ids are the connection's own (`user@host:port#hex`): unique across every pool of the process.
     id: (conn) => conn.id,
     async validate(conn) {
-      if (options.validator !== undefined) return (await options.validator(createPooledConnection(conn, pool.idOf(conn), usage))) === true;
-      const result = await conn.exec({ command: 'echo ok', timeout: options.pool.acquire });
-      return result.exitCode === 0 && result.stdout.trim() === 'ok';
+      if (options.validator !== undefined) return (await options.validator(createPooledConnection(conn, conn.id, usage))) === true;
+      return conn.ping();
     },
   };
-  const pool = createPool(factory, options.pool);
-  // A connection carrying tag commands is held for as long as commands keep coming: that is not a leak.
-  // `pool:leak` is about connections users borrowed with acquire() and did not give back.
-  events.forwardFrom(pool, (event, payload) => event !== 'pool:leak' || borrowedIds.has((payload as { id: string }).id));
+  const pool = new Pool(factory, { ...options.pool, maxLeases: options.maxChannels });
 
-  const scheduler = createChannelScheduler<SshConnection>(
-    {
-      acquire: () => pool.acquire(),
-      release: (conn) => void pool.release(conn).catch(events.reportError),
-      destroy: (conn) => void pool.destroy(conn, 'error').catch(events.reportError),
-    },
-    {
-      target,
-      max: options.pool.max,
-      maxChannels: options.maxChannels,
-      queueTimeout: Math.min(options.pool.acquire, options.pool.queueTimeout),
-      queuePriority: options.pool.queuePriority,
-      maxQueued: options.pool.queueSize * options.maxChannels,
-      isChannelRefused: deps.isChannelRefused,
-      // Past maxLifetime: no new command; once empty it goes back to the pool, which retires it.
-      retiring: (conn) => options.pool.clock.now() - conn.createdAt >= options.pool.maxLifetime,
-      onQueueFull: (waiting, queueSize) => events.emit('pool:queue:full', { waiting, queueSize }),
-    },
-  );
-
-  /** A connection dropped (sshd killed, reset): whoever holds it destroys it with reason 'error'. */
+  /** A connection dropped (sshd killed, reset): it leaves the pool; commands on it get their own ConnectionError. */
   function onTransportClosed(conn: SshConnection): void {
-    if (closing.has(conn) || lentToUser.has(conn)) return;
-    if (scheduler.connectionLost(conn)) return;
-    // Idle (or being validated) in the pool.
+    if (closing.has(conn) || lentConns.has(conn)) return;
     pool.destroy(conn, 'error').catch(() => {
       // Already gone from the pool: nothing to do.
     });
   }
 
-  // An aborted signal means the command must not start at all: opening its channel would run it until the
-  // kill, sent once the remote pgid is known, reaches it. Checked again when a queued command gets its channel.
-  const run = (spec: ExecSpec): Promise<ExecResult> => {
-    if (spec.signal?.aborted === true) return Promise.resolve(canceledBeforeStart());
-    return scheduler.run((conn) => {
-      if (spec.signal?.aborted === true) return Promise.resolve(canceledBeforeStart());
-      usage.record(conn);
-      return conn.exec(spec);
-    });
+  const timeoutOf = (startedAt: number): number => Math.min(acquireTimeout, queueTimeout) - (clock.now() - startedAt);
+
+  /** After a refused channel: the command keeps its turn and its deadline. */
+  const retryRefused = (spec: ExecSpec, startedAt: number, refusals: number, cause: unknown): Promise<ExecResult> => {
+    const timeout = timeoutOf(startedAt);
+    const lease = pool.lease({ retry: true, cause, timeout: Math.max(1, timeout), ...(spec.signal === undefined ? {} : { signal: spec.signal }) });
+    return lease.then((held) => runOn(held, spec, startedAt, refusals), (error: unknown) => notStarted(spec, error));
   };
 
-  const handle = createSshPoolHandle({
-    target,
-    pool,
-    scheduler,
-    events,
-    borrow: async () => {
-      const conn = await pool.acquire();
-      lentToUser.add(conn);
-      borrowedIds.add(conn.id);
-      return { conn, pooled: createPooledConnection(conn, pool.idOf(conn), usage) };
+  const runOn = (lease: Lease<SshConnection>, spec: ExecSpec, startedAt: number, refusals: number): Promise<ExecResult> => {
+    if (spec.signal?.aborted === true) {
+      void pool.endLease(lease);
+      return Promise.resolve(canceledBeforeStart());
+    }
+    const conn = lease.resource;
+    usage.record(conn);
+    return conn.exec(spec).then(
+      (result) => {
+        void pool.endLease(lease);
+        return result;
+      },
+      (error: unknown) => {
+        if (!deps.isChannelRefused(error)) {
+          if (!conn.isOpen || isConnectionError(error)) void pool.destroy(conn, 'error').catch(() => undefined);
+          void pool.endLease(lease);
+          throw error;
+        }
+        // The server's real session limit: the channels our other commands hold there.
+        const others = lease.entry.held.length - 1;
+        pool.limitLeases(conn, others);
+        void pool.endLease(lease);
+        // Another command of ours holds a session: the next one to finish frees it.
+        if (others > 0) return retryRefused(spec, startedAt, refusals, error);
+        const pause = Math.min(refusalPause(refusals + 1), Math.max(0, timeoutOf(startedAt)));
+        // Ref'd: the command is pending, so the process must not exit under it.
+        return new Promise<void>((resolve) => setTimeout(resolve, pause)).then(() => retryRefused(spec, startedAt, refusals + 1, error));
+      },
+    );
+  };
+
+  /** An aborted command that never got a channel settles as canceled, like one aborted before it started. */
+  const notStarted = (spec: ExecSpec, error: unknown): ExecResult => {
+    if (spec.signal?.aborted === true) return canceledBeforeStart();
+    throw error;
+  };
+
+  // An aborted signal means the command must not start at all: opening its channel would run it until the
+  // kill, sent once the remote pgid is known, reaches it. Checked again when the command gets its channel.
+  const run = (spec: ExecSpec): Promise<ExecResult> => {
+    if (spec.signal?.aborted === true) return Promise.resolve(canceledBeforeStart());
+    const startedAt = clock.now();
+    const lease = spec.signal === undefined ? pool.lease() : pool.lease({ signal: spec.signal });
+    return lease.then((held) => runOn(held, spec, startedAt, 0), (error: unknown) => notStarted(spec, error));
+  };
+
+  // A connection carrying tag commands is held for as long as commands keep coming: that is not a leak.
+  // `pool:leak` is about connections users borrowed with acquire() and did not give back.
+  const leakFilters = new WeakMap<object, (payload: never) => void>();
+  function leakFiltered<E extends keyof PoolEvents>(event: E, listener: (payload: PoolEvents[E]) => void): (payload: PoolEvents[E]) => void {
+    if (event !== 'pool:leak') return listener;
+    const filtered = (payload: PoolEvents[E]): void => {
+      const { id } = payload as PoolEvents['pool:leak'];
+      for (const lease of lent.values()) if (lease.id === id && !lease.ended) return listener(payload);
+    };
+    leakFilters.set(listener, filtered);
+    return filtered;
+  }
+
+  let closed: Promise<void> | undefined;
+  const finish = (): void => deps.onClosed?.();
+
+  const handle: SshPoolHandle = {
+    getPoolStats: () => pool.stats(),
+    async warmPool(n: number): Promise<void> {
+      if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw new ConfigError(badWarmCountMessage(n), 'n');
+      await pool.warm(n);
     },
-    giveBack: async (conn) => {
-      lentToUser.delete(conn);
-      borrowedIds.delete(conn.id);
-      if (conn.isOpen) await pool.release(conn);
-      else await pool.destroy(conn, 'error');
+    drainPool(): Promise<void> {
+      // Commands running and waiting finish (however long they take); then every connection closes.
+      closed ??= pool.drain({ timeout: Infinity }).then(finish);
+      return closed;
     },
-    onClosed: () => deps.onClosed?.(),
-  });
+    closePool(): Promise<void> {
+      const cleared = pool.clear();
+      closed ??= cleared.then(finish);
+      return cleared;
+    },
+    async acquire(): Promise<PooledSshConnection> {
+      const lease = await pool.lease({ exclusive: true });
+      const pooled = createPooledConnection(lease.resource, lease.id, usage);
+      lent.set(pooled, lease);
+      lentConns.add(lease.resource);
+      return pooled;
+    },
+    async release(pooled: PooledSshConnection): Promise<void> {
+      const lease = lent.get(pooled);
+      if (lease === undefined) {
+        // After closePool() every connection is gone already: releasing one is harmless.
+        if (closed !== undefined) return;
+        throw new ConfigError(notBorrowedMessage(target), 'conn');
+      }
+      lent.delete(pooled);
+      lentConns.delete(lease.resource);
+      if (lease.resource.isOpen) await pool.endLease(lease);
+      else await pool.destroy(lease.resource, 'error');
+    },
+    on(event, listener) {
+      pool.on(event, leakFiltered(event, listener));
+      return this;
+    },
+    once(event, listener) {
+      pool.once(event, leakFiltered(event, listener));
+      return this;
+    },
+    off(event, listener) {
+      pool.off(event, listener === undefined ? undefined : ((leakFilters.get(listener) ?? listener) as typeof listener));
+      return this;
+    },
+  };
 
   return {
     target,

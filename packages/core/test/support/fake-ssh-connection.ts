@@ -1,14 +1,20 @@
 /**
- * A fake `SshConnection` for the SSH pool's unit tests: commands are `sleep <ms>`-like specs that
- * finish after a timer, `exit <n>` exits with n, `maxSessions` refuses channels like sshd does.
- * The real transport is tested against OpenSSH sshd in test/ssh-pool/*.
+ * A fake `SshConnection` for the SSH pool's unit tests: `sleep <ms>` finishes after a timer, `exit <n>` exits
+ * with n, anything else prints `ran <command>`. Like sshd it refuses a channel past `maxSessions`, and it may
+ * keep counting a finished session for `sessionLag` ms. The real transport is tested against OpenSSH sshd in
+ * test/ssh-pool/*.
  */
 import { randomUUID } from 'node:crypto';
 import type { ExecResult, ExecSpec } from '@rexec/adapters';
 import { ConnectionError } from '@rexec/adapters';
 import type { Client } from 'ssh2';
-import type { SshConnection } from '../../connection/ssh-connection.js';
-import { FakeChannelRefusedError } from './fake-connections.js';
+import type { SshConnection } from '../../src/ssh/connection/ssh-connection.js';
+
+export class FakeChannelRefusedError extends Error {
+  override readonly name = 'ChannelRefusedError';
+}
+
+export const isFakeRefusal = (error: unknown): boolean => error instanceof FakeChannelRefusedError;
 
 export class FakeSshConnection implements SshConnection {
   readonly id: string;
@@ -16,12 +22,23 @@ export class FakeSshConnection implements SshConnection {
   readonly client = { fake: true } as unknown as Client;
   readonly createdAt = Date.now();
   isOpen = true;
+  /** Channels open as the server counts them (running, plus finished ones within `sessionLag`). */
   openChannels = 0;
+  /** Commands running now, the most at once, and in all. */
+  active = 0;
+  peakActive = 0;
+  commands = 0;
   closeCalls = 0;
+  pings = 0;
+  /** When false, pings never get a reply (a silent peer). */
+  answersPings = true;
   private readonly closeListeners: ((error: Error | undefined) => void)[] = [];
   private readonly running = new Set<() => void>();
 
-  constructor(readonly maxSessions = Infinity) {
+  constructor(
+    readonly maxSessions = Infinity,
+    readonly sessionLag = 0,
+  ) {
     this.id = `me@fake:22#${randomUUID().slice(0, 8)}`;
   }
 
@@ -29,6 +46,9 @@ export class FakeSshConnection implements SshConnection {
     if (!this.isOpen) return Promise.reject(new ConnectionError('not connected', this.target));
     if (this.openChannels >= this.maxSessions) return Promise.reject(new FakeChannelRefusedError('open failed'));
     this.openChannels++;
+    this.commands++;
+    this.active++;
+    this.peakActive = Math.max(this.peakActive, this.active);
     const sleep = /^sleep (\d+)$/.exec(spec.command);
     const exit = /^exit (\d+)$/.exec(spec.command);
     const result = (exitCode: number, stdout: string): ExecResult => ({
@@ -38,16 +58,26 @@ export class FakeSshConnection implements SshConnection {
       const lose = (): void => {
         clearTimeout(timer);
         this.openChannels--;
+        this.active--;
         reject(new ConnectionError('connection reset', this.target));
       };
       const timer = setTimeout(() => {
         this.running.delete(lose);
-        this.openChannels--;
+        this.active--;
+        if (this.sessionLag > 0) setTimeout(() => this.openChannels--, this.sessionLag);
+        else this.openChannels--;
         if (exit !== null) resolve(result(Number(exit[1]), ''));
         else resolve(result(0, spec.command === 'echo ok' ? 'ok\n' : `ran ${spec.command}\n`));
       }, sleep === null ? 1 : Number(sleep[1]));
       this.running.add(lose);
     });
+  }
+
+  ping(): Promise<boolean> {
+    this.pings++;
+    if (!this.isOpen) return Promise.resolve(false);
+    if (!this.answersPings) return new Promise<boolean>(() => undefined);
+    return new Promise<boolean>((resolve) => setTimeout(() => resolve(this.isOpen), 1));
   }
 
   onClose(listener: (error: Error | undefined) => void): void {
