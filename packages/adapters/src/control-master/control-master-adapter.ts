@@ -74,6 +74,18 @@ export class ControlMasterAdapter implements Adapter {
     }
   }
 
+  /** Finds or starts the master now; resolves once it answers on its socket (a pool's create). */
+  async start(): Promise<void> {
+    if (this.#disposed) throw new PoolClosedError(this.target);
+    await this.#master.ensure();
+  }
+
+  /** Whether the master answers `ssh -O check` (a pool's borrow check). */
+  async isAlive(): Promise<boolean> {
+    if (this.#disposed) return false;
+    return (await this.#master.check()).kind === 'running';
+  }
+
   /** The master's state and counters (for `getPoolStats()` on a ControlMaster target). */
   stats(): ControlMasterAdapterStats {
     return { ...this.#master.stats(), target: this.target, running: this.#live.size, commands: this.#commands };

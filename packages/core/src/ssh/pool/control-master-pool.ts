@@ -1,14 +1,24 @@
 /**
- * The pool handle of a ControlMaster target: one OpenSSH master carries every command, so the "pool" is
- * that master. Stats describe it (total 1 once it runs; `controlMaster` carries its state); `closePool()`
- * ends it (`ssh -O exit`, socket removed); `drainPool()` first lets running commands finish. There is no
- * ssh2 `Client` to lend, so `acquire()` is refused, and the connection events are not emitted.
+ * The pool of a ControlMaster target (docs/control-master.md): the same generic pool as ssh2 targets, whose
+ * resources are OpenSSH masters. A master carries up to `maxChannels` commands at once (under sshd's
+ * `MaxSessions`, so it never refuses one and ssh never falls back to a connection of its own); more commands
+ * start another master (up to `max`) at `<ControlPath>-<n>`. Events, stats, queue and deadlines are the pool's.
+ * There is no ssh2 `Client` to lend, so `acquire()` is refused.
  */
-import { ConfigError, PoolClosedError, type ControlMasterAdapter, type ExecResult, type ExecSpec } from '@rexec/adapters';
-import { createSafeEmitter, eventMethods } from '../../pool/safe-emitter.js';
-import type { PoolEvents } from '../../pool/types.js';
-import type { SshPool } from './ssh-pool.js';
+import {
+  ConfigError, ControlMasterAdapter, controlPathTemplate, normalizeControlMasterOptions, type ControlMasterAdapterOptions,
+  type ExecResult, type ExecSpec,
+} from '@rexec/adapters';
+import { canceledBeforeStart } from '@rexec/adapters';
+import { Pool, type Lease } from '../../pool/pool.js';
+import type { PoolFactory } from '../../pool/types.js';
+import type { ResolvedSshPoolOptions } from './normalize-ssh-pool-options.js';
+import { handleEvents, type SshPool } from './ssh-pool.js';
+import { badWarmCountMessage } from './ssh-pool-messages.js';
 import type { PooledSshConnection, SshPoolHandle, SshPoolStats } from './ssh-pool-types.js';
+
+/** What OpenSSH prints when a master refuses one more session (sshd `MaxSessions`). */
+const SESSION_REFUSED = /session request failed|Session open refused/i;
 
 function noBorrowing(target: string): ConfigError {
   return new ConfigError(
@@ -18,66 +28,91 @@ function noBorrowing(target: string): ConfigError {
   );
 }
 
-export function createControlMasterPool(adapter: ControlMasterAdapter, onClosed: () => void): SshPool {
-  const target = adapter.target;
-  const events = createSafeEmitter<PoolEvents>(() => undefined);
-  const running = new Set<Promise<unknown>>();
-  let state: 'open' | 'draining' | 'closed' = 'open';
-  let closing: Promise<void> | undefined;
+export function createControlMasterPool(masterOptions: ControlMasterAdapterOptions, options: ResolvedSshPoolOptions, onClosed: () => void): SshPool {
+  const template = controlPathTemplate(normalizeControlMasterOptions(masterOptions));
+  /** The adapter for slot n: the first at the ControlPath itself (so a master already there is adopted), the rest beside it. */
+  const adapterFor = (slot: number): ControlMasterAdapter =>
+    new ControlMasterAdapter(slot === 1 ? masterOptions : { ...masterOptions, controlPath: `${template}-${slot}` });
+  // Every slot's path must fit a Unix socket: checked now, so a bad path is a ConfigError from $.ssh(...).
+  let first = adapterFor(1);
+  if (options.pool.max > 1) adapterFor(options.pool.max);
+  const target = first.target;
+  const slots = new Map<ControlMasterAdapter, number>();
+
+  const factory: PoolFactory<ControlMasterAdapter> = {
+    async create() {
+      let slot = 1;
+      while ([...slots.values()].includes(slot)) slot += 1;
+      // A never-started first adapter is the one the stats show; any other start gets a new adapter.
+      const adapter = slot === 1 && first.stats().state === 'idle' ? first : adapterFor(slot);
+      if (slot === 1) first = adapter;
+      slots.set(adapter, slot);
+      try {
+        await adapter.start();
+      } catch (error) {
+        slots.delete(adapter);
+        throw error;
+      }
+      return adapter;
+    },
+    async destroy(adapter) {
+      slots.delete(adapter);
+      await adapter.dispose();
+    },
+    id: (adapter) => `${target}#master-${slots.get(adapter) ?? 0}`,
+    validate: (adapter) => adapter.isAlive(),
+  };
+  const pool = new Pool<ControlMasterAdapter>(factory, { ...options.pool, validator: undefined, maxLeases: options.maxChannels });
+
+  const runOn = (lease: Lease<ControlMasterAdapter>, spec: ExecSpec): Promise<ExecResult> =>
+    lease.resource.exec(spec).then(
+      (result) => {
+        // ssh already ran it over a connection of its own; later commands stay within what the master allows.
+        if (SESSION_REFUSED.test(result.stderr)) pool.limitLeases(lease.resource, lease.entry.held.length - 1);
+        void pool.endLease(lease);
+        return result;
+      },
+      (error: unknown) => {
+        void pool.endLease(lease);
+        throw error;
+      },
+    );
 
   const run = (spec: ExecSpec): Promise<ExecResult> => {
-    if (state !== 'open') return Promise.reject(new PoolClosedError(target));
-    const result = adapter.exec(spec);
-    const settled = result.then(
-      () => undefined,
-      () => undefined,
+    if (spec.signal?.aborted === true) return Promise.resolve(canceledBeforeStart());
+    return pool.lease(spec.signal === undefined ? undefined : { signal: spec.signal }).then(
+      (lease) => runOn(lease, spec),
+      (error: unknown) => {
+        if (spec.signal?.aborted === true) return canceledBeforeStart();
+        throw error;
+      },
     );
-    running.add(settled);
-    void settled.then(() => running.delete(settled));
-    return result;
   };
 
-  const close = (): Promise<void> => {
-    closing ??= (async () => {
-      state = 'closed';
-      await adapter.dispose();
-      onClosed();
-    })();
-    return closing;
-  };
-
+  let closed: Promise<void> | undefined;
   const handle: SshPoolHandle = {
-    getPoolStats(): SshPoolStats {
-      const master = adapter.stats();
-      const up = master.state === 'ready' ? 1 : 0;
-      const busy = master.running > 0 ? 1 : 0;
-      return {
-        active: busy * up, leases: master.running, idle: up - busy * up, waiting: 0, total: up, pending: master.state === 'starting' ? 1 : 0,
-        validating: 0, closing: master.state === 'closing' ? 1 : 0, min: 0, max: 1,
-        hits: Math.max(0, master.commands - master.starts), misses: master.starts,
-        connectionsCreated: master.starts, connectionsDestroyed: master.state === 'closed' ? master.starts : master.restarts,
-        totalAcquired: master.commands + master.running, totalReleased: master.commands, averageWaitTime: 0,
-        utilizationRate: busy, healthChecksPassed: master.checks, healthCheckFailures: 0, circuit: 'closed',
-        controlMaster: master,
-      };
-    },
+    getPoolStats: (): SshPoolStats => ({ ...pool.stats(), controlMaster: first.stats() }),
     async warmPool(n: number): Promise<void> {
-      if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw new ConfigError(`warmPool(n): n must be a non-negative integer, got ${String(n)}`, 'n');
-      if (n > 0) await run({ command: 'true' });
+      if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw new ConfigError(badWarmCountMessage(n), 'n');
+      await pool.warm(n);
     },
-    async drainPool(): Promise<void> {
-      if (state === 'open') state = 'draining';
-      while (running.size > 0) await Promise.all([...running]);
-      await close();
+    drainPool(): Promise<void> {
+      closed ??= pool.drain({ timeout: Infinity }).then(onClosed);
+      return closed;
     },
-    closePool: close,
+    closePool(): Promise<void> {
+      const cleared = pool.clear();
+      closed ??= cleared.then(onClosed);
+      return cleared;
+    },
     acquire(): Promise<PooledSshConnection> {
       return Promise.reject(noBorrowing(target));
     },
     release(): Promise<void> {
       return Promise.reject(noBorrowing(target));
     },
-    ...eventMethods<PoolEvents, SshPoolHandle>(events),
+    // Nothing is borrowed here: a long command is never a leak.
+    ...handleEvents(pool, () => false),
   };
-  return { target, run, handle, drainPool: () => handle.drainPool(), closePool: close };
+  return { target, run, handle, drainPool: () => handle.drainPool(), closePool: () => handle.closePool() };
 }

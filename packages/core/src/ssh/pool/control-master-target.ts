@@ -31,8 +31,8 @@ export function controlMasterOptionsOf(
   if (resolved.passphrase !== undefined) {
     refuse('passphrase', 'is not supported: ssh runs with BatchMode=yes and cannot type a passphrase; load the key into ssh-agent');
   }
-  if (resolved.pool !== undefined) {
-    refuse('pool', 'options do not apply: a ControlMaster target runs every command through one OpenSSH master connection');
+  if (resolved.pool?.validator !== undefined) {
+    refuse('pool.validator', 'does not apply: a master is checked with `ssh -O check`, and there is no pooled ssh2 connection to give a validator');
   }
   const privateKey = givenKeyPath(target, options);
   return {

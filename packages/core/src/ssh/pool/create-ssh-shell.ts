@@ -5,7 +5,6 @@
  * the same pool options share one pool through the registry. `controlMaster: true` targets run through
  * the OpenSSH client instead (control-master-target.ts).
  */
-import { ControlMasterAdapter } from '@rexec/adapters';
 import { isChannelRefusedError } from '../connection/channel-refused-error.js';
 import { connectSsh } from '../connection/connect-ssh.js';
 import { computeSshIdentity } from '../identity.js';
@@ -30,10 +29,11 @@ function poolFor(resolved: ResolvedSshOptions, target: SshTarget, options: SshOp
   const identity = computeSshIdentity(resolved).key;
   if (resolved.controlMaster === true) {
     const masterOptions = controlMasterOptionsOf(resolved, target, options);
+    const masterPoolOptions = normalizeSshPoolOptions(resolved.pool, resolved.target, env);
     // Paths and numbers only: the credentials are in the identity's fingerprint.
-    const key = `controlMaster ${identity} ${JSON.stringify(masterOptions)}`;
+    const key = poolKey(`controlMaster ${identity} ${JSON.stringify(masterOptions)}`, masterPoolOptions, (value) => sshPoolRegistry.idOf(value));
     return sshPoolRegistry.getOrCreate(key, () => {
-      const created = createControlMasterPool(new ControlMasterAdapter(masterOptions), () => sshPoolRegistry.remove(key, created));
+      const created = createControlMasterPool(masterOptions, masterPoolOptions, () => sshPoolRegistry.remove(key, created));
       return created;
     });
   }

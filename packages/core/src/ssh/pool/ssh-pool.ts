@@ -11,6 +11,7 @@
  */
 import { canceledBeforeStart, ConfigError, isConnectionError, type ExecResult, type ExecSpec } from '@rexec/adapters';
 import { Pool, type Lease } from '../../pool/pool.js';
+import type { EventMethods } from '../../pool/safe-emitter.js';
 import type { PoolEvents, PoolFactory } from '../../pool/types.js';
 import type { SshConnection } from '../connection/ssh-connection.js';
 import type { ResolvedSshOptions } from '../options/ssh-options.js';
@@ -139,19 +140,6 @@ export function createSshPool(resolved: ResolvedSshOptions, options: ResolvedSsh
     return lease.then((held) => runOn(held, spec, startedAt, 0), (error: unknown) => notStarted(spec, error));
   };
 
-  // A connection carrying tag commands is held for as long as commands keep coming: that is not a leak.
-  // `pool:leak` is about connections users borrowed with acquire() and did not give back.
-  const leakFilters = new WeakMap<object, (payload: never) => void>();
-  function leakFiltered<E extends keyof PoolEvents>(event: E, listener: (payload: PoolEvents[E]) => void): (payload: PoolEvents[E]) => void {
-    if (event !== 'pool:leak') return listener;
-    const filtered = (payload: PoolEvents[E]): void => {
-      const { id } = payload as PoolEvents['pool:leak'];
-      for (const lease of lent.values()) if (lease.id === id && !lease.ended) return listener(payload);
-    };
-    leakFilters.set(listener, filtered);
-    return filtered;
-  }
-
   let closed: Promise<void> | undefined;
   const finish = (): void => deps.onClosed?.();
 
@@ -190,18 +178,12 @@ export function createSshPool(resolved: ResolvedSshOptions, options: ResolvedSsh
       if (lease.resource.isOpen) await pool.endLease(lease);
       else await pool.destroy(lease.resource, 'error');
     },
-    on(event, listener) {
-      pool.on(event, leakFiltered(event, listener));
-      return this;
-    },
-    once(event, listener) {
-      pool.once(event, leakFiltered(event, listener));
-      return this;
-    },
-    off(event, listener) {
-      pool.off(event, listener === undefined ? undefined : ((leakFilters.get(listener) ?? listener) as typeof listener));
-      return this;
-    },
+    // A connection carrying tag commands is held for as long as commands keep coming: that is not a leak.
+    // `pool:leak` is about connections users borrowed with acquire() and did not give back.
+    ...handleEvents(pool, (id) => {
+      for (const lease of lent.values()) if (lease.id === id && !lease.ended) return true;
+      return false;
+    }),
   };
 
   return {
@@ -210,5 +192,35 @@ export function createSshPool(resolved: ResolvedSshOptions, options: ResolvedSsh
     handle,
     drainPool: () => handle.drainPool(),
     closePool: () => handle.closePool(),
+  };
+}
+
+/**
+ * The `on`/`once`/`off` of a pool handle, subscribing on `pool`; `pool:leak` reaches listeners only for the
+ * leases `isBorrowed` says a user holds (a long command is not a leak).
+ */
+export function handleEvents<T>(pool: Pool<T>, isBorrowed: (id: string) => boolean): EventMethods<PoolEvents, SshPoolHandle> {
+  const filters = new WeakMap<object, (payload: never) => void>();
+  const wrap = <E extends keyof PoolEvents>(event: E, listener: (payload: PoolEvents[E]) => void): ((payload: PoolEvents[E]) => void) => {
+    if (event !== 'pool:leak') return listener;
+    const filtered = (payload: PoolEvents[E]): void => {
+      if (isBorrowed((payload as PoolEvents['pool:leak']).id)) listener(payload);
+    };
+    filters.set(listener, filtered);
+    return filtered;
+  };
+  return {
+    on(event, listener) {
+      pool.on(event, wrap(event, listener));
+      return this;
+    },
+    once(event, listener) {
+      pool.once(event, wrap(event, listener));
+      return this;
+    },
+    off(event, listener) {
+      pool.off(event, listener === undefined ? undefined : ((filters.get(listener) ?? listener) as typeof listener));
+      return this;
+    },
   };
 }
