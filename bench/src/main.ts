@@ -1,5 +1,5 @@
 /**
- * `pnpm bench [--quick]`: starts its own hosts (OpenSSH sshd on 127.0.0.1 and a 20 ms-RTT proxy
+ * `pnpm bench [--quick] [--only SECTION,…]`: starts its own hosts (OpenSSH sshd on 127.0.0.1 and a 20 ms-RTT proxy
  * in front of it), runs every peer in its own child process, prints the tables, and writes
  * bench/results/latest.json and latest.svg (and, after a full run, the figures in docs/).
  * Exits non-zero only when our own code (the floor, `$.ssh`, the pool) crashed, hung or threw —
@@ -8,7 +8,7 @@
 import { cpus, loadavg } from 'node:os';
 import { buildCore } from './build-core.js';
 import { startBenchHosts, RTT_HOST_ONE_WAY_MS } from './hosts/bench-hosts.js';
-import { BenchUsageError, normalizeBenchOptions, USAGE } from './options.js';
+import { BENCH_SECTIONS, BenchUsageError, normalizeBenchOptions, USAGE, type BenchSection } from './options.js';
 import { planFor } from './plan.js';
 import { ourFailures } from './report/own-failures.js';
 import type { BenchResults } from './report/results.js';
@@ -16,6 +16,7 @@ import { checkTargets } from './report/targets.js';
 import { renderTables } from './report/table.js';
 import { writeOutputs } from './report/write-outputs.js';
 import { runMemorySection, runPoolSection, runThroughputSection } from './sections/other-sections.js';
+import { runPausesSection } from './sections/pauses-section.js';
 import { runSequentialSection } from './sections/sequential-section.js';
 
 const log = (line: string): void => {
@@ -33,16 +34,20 @@ async function main(): Promise<number> {
   const build = options.build ? buildCore() : { ok: true, detail: 'skipped (--no-build)', seconds: 0 };
   log(build.ok ? `@rexec/core built (${build.seconds.toFixed(1)} s)` : `@rexec/core build FAILED: ${build.detail}`);
   const loadAverageAtStart = loadavg();
-  log(`${options.quick ? 'quick' : 'full'} run; load average ${loadAverageAtStart.map((v) => v.toFixed(2)).join(' ')}`);
+  const ran = (section: BenchSection): boolean => options.sections.includes(section);
+  const only = options.sections.length < BENCH_SECTIONS.length ? ` of ${options.sections.join(', ')} only` : '';
+  log(`${options.quick ? 'quick' : 'full'} run${only}; load average ${loadAverageAtStart.map((v) => v.toFixed(2)).join(' ')}`);
   const hosts = await startBenchHosts();
   let results: BenchResults;
   try {
     log(`sshd (${hosts.sshdKind}) on 127.0.0.1:${hosts.loopback.port}; 20 ms RTT proxy on 127.0.0.1:${hosts.rtt20.port}`);
-    const sequential = await runSequentialSection([hosts.loopback, hosts.rtt20], plan, log);
-    const throughput = await runThroughputSection(hosts.loopback, plan, log);
-    const memory = await runMemorySection(hosts.loopback, plan, log);
-    const pool = await runPoolSection(options.quick, plan, log);
-    const partial = { sequential, throughput, memory, pool };
+    const bothHosts = [hosts.loopback, hosts.rtt20];
+    const sequential = ran('sequential') ? await runSequentialSection(bothHosts, plan, log) : [];
+    const pauses = ran('pauses') ? await runPausesSection(bothHosts, plan, log) : [];
+    const throughput = ran('throughput') ? await runThroughputSection(hosts.loopback, plan, log) : [];
+    const memory = ran('memory') ? await runMemorySection(hosts.loopback, plan, log) : [];
+    const pool: BenchResults['pool'] = ran('pool') ? await runPoolSection(options.quick, plan, log) : { status: 'skipped', reason: 'not selected (--only)' };
+    const partial = { sequential, pauses, throughput, memory, pool };
     results = {
       meta: {
         date: new Date().toISOString(),
@@ -55,9 +60,10 @@ async function main(): Promise<number> {
         rttHostOneWayDelayMs: RTT_HOST_ONE_WAY_MS,
         durationSeconds: (performance.now() - started) / 1000,
         plan,
+        sections: options.sections,
       },
       ...partial,
-      targets: checkTargets(partial),
+      targets: checkTargets(partial).filter((target) => ran(target.section)),
     };
   } finally {
     await hosts.stop();

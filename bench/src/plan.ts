@@ -3,7 +3,7 @@
  * time limits, for the full run and for `--quick`. Budgets are time-based, so slow peers get
  * fewer samples instead of stretching the run; none of these depends on the results.
  */
-import type { MemoryParams, SequentialParams, ThroughputParams } from './child/protocol.js';
+import type { MemoryParams, PausesParams, SequentialParams, ThroughputParams } from './child/protocol.js';
 
 /** The floor, then the rest; each name is a file in peers/. */
 export const SEQUENTIAL_PEERS = [
@@ -16,6 +16,8 @@ export const SEQUENTIAL_PEERS = [
   'node-ssh',
   'xec',
 ] as const;
+/** Script with pauses: the floor (what an idle gap costs any client), `$.ssh`, and the peers with runners. */
+export const PAUSES_PEERS = ['ssh2-nodelay', 'rexec-pooled', 'node-ssh', 'xec'] as const;
 export const THROUGHPUT_PEERS = ['rexec-pooled', 'ssh2-nodelay', 'generic-pool-ssh2', 'node-ssh', 'xec'] as const;
 export const MEMORY_PEERS = ['ssh2-nodelay', 'rexec-pooled', 'node-ssh'] as const;
 /** Names shown in tables (the parent never imports a peer's library, so labels live here). */
@@ -43,12 +45,21 @@ export interface BenchPlan {
   /** Sequential rounds; round 2 runs the peers in reverse order so drift does not favour one. */
   readonly rounds: number;
   readonly sequential: { readonly loopback: SequentialParams; readonly rtt20: SequentialParams; readonly timeoutMs: number };
+  readonly pauses: {
+    readonly peers: readonly string[];
+    readonly loopback: PausesParams;
+    readonly rtt20: PausesParams;
+    /** Per child (one peer on one host, every pause row). */
+    readonly timeoutMs: number;
+  };
   readonly throughput: ThroughputParams & { readonly timeoutMs: number };
   readonly memory: MemoryParams & { readonly timeoutMs: number };
   readonly poolTimeoutMs: number;
 }
 
 const COMMANDS = ['true', 'echo hi'] as const;
+/** The script of the pauses scenario, run in turn. */
+const SCRIPT = ['true', 'echo x'] as const;
 
 const FULL: BenchPlan = {
   rounds: 2,
@@ -56,6 +67,13 @@ const FULL: BenchPlan = {
     loopback: { commands: COMMANDS, warmup: 10, minIterations: 20, maxIterations: 300, budgetMs: 3_000, firstCommandCycles: 5 },
     rtt20: { commands: COMMANDS, warmup: 5, minIterations: 15, maxIterations: 150, budgetMs: 3_500, firstCommandCycles: 4 },
     timeoutMs: 120_000,
+  },
+  // 60 timed commands per row; the slowest child (node-ssh or xec at 20 ms RTT, ~90 ms a command) takes ~20 s.
+  pauses: {
+    peers: PAUSES_PEERS,
+    loopback: { script: SCRIPT, pausesMs: [0, 5, 50], commandsPerRow: 60, block: 10, warmup: 10, budgetMs: 30_000 },
+    rtt20: { script: SCRIPT, pausesMs: [0, 5, 50], commandsPerRow: 60, block: 10, warmup: 5, budgetMs: 45_000 },
+    timeoutMs: 90_000,
   },
   throughput: { command: 'true', total: 500, inFlight: 50, maxConnections: 4, serverMaxSessions: 10, deadlineMs: 60_000, timeoutMs: 90_000 },
   memory: { connections: 8, timeoutMs: 60_000 },
@@ -68,6 +86,13 @@ const QUICK: BenchPlan = {
     loopback: { commands: COMMANDS, warmup: 3, minIterations: 8, maxIterations: 60, budgetMs: 500, firstCommandCycles: 2 },
     rtt20: { commands: COMMANDS, warmup: 2, minIterations: 6, maxIterations: 30, budgetMs: 500, firstCommandCycles: 1 },
     timeoutMs: 45_000,
+  },
+  // Only the floor and `$.ssh`, only the 5 ms row, a few commands: about 10 s in all.
+  pauses: {
+    peers: ['ssh2-nodelay', 'rexec-pooled'],
+    loopback: { script: SCRIPT, pausesMs: [0, 5], commandsPerRow: 12, block: 6, warmup: 3, budgetMs: 3_000 },
+    rtt20: { script: SCRIPT, pausesMs: [0, 5], commandsPerRow: 12, block: 6, warmup: 2, budgetMs: 5_000 },
+    timeoutMs: 30_000,
   },
   throughput: { command: 'true', total: 200, inFlight: 50, maxConnections: 4, serverMaxSessions: 10, deadlineMs: 20_000, timeoutMs: 40_000 },
   memory: { connections: 4, timeoutMs: 30_000 },

@@ -6,6 +6,7 @@ import { writeSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { isPeerUnavailableError, type LoadedPeer, type Peer, type PeerSession } from '../peers/peer.js';
 import { runMemory } from '../scenarios/memory.js';
+import { runPauses } from '../scenarios/pauses.js';
 import { createProgress, type Progress } from '../scenarios/progress.js';
 import { runSequential } from '../scenarios/sequential.js';
 import { runThroughput } from '../scenarios/throughput.js';
@@ -53,6 +54,8 @@ async function run(task: ChildTask, observer: ProcessObserver, progress: Progres
   switch (task.scenario) {
     case 'sequential':
       return { result: await runSequential(peer, task.params), note: peer.note };
+    case 'pauses':
+      return { result: await runPauses(peer, task.params, progress), note: peer.note };
     case 'throughput':
       return { result: await runThroughput(peer, task.params, progress), note: peer.note };
     case 'memory':

@@ -41,6 +41,26 @@ export interface ThroughputParams {
   readonly deadlineMs: number;
 }
 
+/**
+ * A sequential script with local work between commands: the commands of `script` in turn on one
+ * session, with an awaited timer of `pauseMs` before each timed command. Every pause value is a
+ * row; `0` (no timer at all) is the back-to-back baseline the other rows are divided by.
+ */
+export interface PausesParams {
+  /** The script, run in turn and continued across rows: `true`, `echo x`, `true`, … */
+  readonly script: readonly string[];
+  /** Local work between commands, in ms, one row each; must include 0 (back to back). */
+  readonly pausesMs: readonly number[];
+  /** Timed commands per row (at most). */
+  readonly commandsPerRow: number;
+  /** Rows take turns in blocks of this many commands, so drift of the machine hits every row alike. */
+  readonly block: number;
+  /** Untimed commands before the first block (connect, JIT). */
+  readonly warmup: number;
+  /** No new block starts after this many ms of the measured loop; rows then have fewer samples. */
+  readonly budgetMs: number;
+}
+
 export interface MemoryParams {
   readonly connections: number;
 }
@@ -52,6 +72,7 @@ export interface MemoryParams {
 export type ChildTask =
   | { readonly scenario: 'sequential'; readonly peer: string; readonly peerModule?: string; readonly target: TargetInfo; readonly params: SequentialParams }
   | { readonly scenario: 'throughput'; readonly peer: string; readonly target: TargetInfo; readonly params: ThroughputParams }
+  | { readonly scenario: 'pauses'; readonly peer: string; readonly target: TargetInfo; readonly params: PausesParams }
   | { readonly scenario: 'memory'; readonly peer: string; readonly target: TargetInfo; readonly params: MemoryParams }
   | { readonly scenario: 'pool'; readonly peer: 'pool'; readonly params: { readonly quick: boolean } };
 
@@ -75,6 +96,27 @@ export interface SequentialResult {
   /** ms from "open" to the first command's result, per cycle; index 0 ran in a cold process. */
   readonly firstCommand: number[];
   readonly commands: CommandSamples[];
+}
+
+/** One pause row of a script: each command's own time, from the call to its result (the pause is not in it). */
+export interface PauseSamples {
+  readonly pauseMs: number;
+  /** ms per measured command, in order. */
+  readonly samples: number[];
+  /** ms each awaited timer actually took (empty for 0: no timer). */
+  readonly pausesTaken: number[];
+  /** Commands whose output was wrong or that rejected; they are not in `samples`. */
+  readonly errors: number;
+  /** Lead-in commands (untimed, one per block) that failed. */
+  readonly untimedErrors: number;
+  readonly firstError?: string | undefined;
+}
+
+export interface PausesResult {
+  readonly kind: 'pauses';
+  /** Warm-up commands that failed (untimed). */
+  readonly warmupErrors: number;
+  readonly rows: PauseSamples[];
 }
 
 export interface ThroughputResult {
@@ -102,7 +144,7 @@ export interface PoolResult {
   readonly data: unknown;
 }
 
-export type ScenarioResult = SequentialResult | ThroughputResult | MemoryResult | PoolResult;
+export type ScenarioResult = SequentialResult | PausesResult | ThroughputResult | MemoryResult | PoolResult;
 
 /** What a child prints; `status: 'unavailable'` when the peer's library (e.g. `$.ssh`) is not there. */
 export type ChildReport =

@@ -13,6 +13,7 @@ const BROKEN = new Set(['crashed', 'hung', 'error', 'unavailable']);
 export function ourFailures(results: BenchResults): string[] {
   const rows: Array<PeerStatus & { where: string }> = [
     ...results.sequential.map((row) => ({ ...row, where: `sequential ${row.host}` })),
+    ...results.pauses.map((row) => ({ ...row, where: `pauses ${row.host}` })),
     ...results.throughput.map((row) => ({ ...row, where: 'throughput' })),
     ...results.memory.map((row) => ({ ...row, where: 'memory' })),
   ];

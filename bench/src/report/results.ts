@@ -3,10 +3,14 @@
  * chart show, plus how the peer's process behaved (status, handlers it installed, unhandled rejections).
  */
 import type { ProcessObservations } from '../child/protocol.js';
+import type { BenchSection } from '../options.js';
 import type { BenchPlan } from '../plan.js';
 
-/** `ok`; `unavailable` (library not in the tree); `error` (threw); `crashed`; `hung` (killed at the timeout). */
-export type RunStatus = 'ok' | 'unavailable' | 'error' | 'crashed' | 'hung';
+/**
+ * `ok`; `unavailable` (library not in the tree); `error` (threw); `crashed`; `hung` (killed at the timeout);
+ * `skipped` (a section left out with `--only`).
+ */
+export type RunStatus = 'ok' | 'unavailable' | 'error' | 'crashed' | 'hung' | 'skipped';
 
 export interface PeerStatus {
   readonly peer: string;
@@ -45,6 +49,34 @@ export interface SequentialRow extends PeerStatus {
   readonly firstCommand?: { readonly coldMs: number; readonly medianMs: number; readonly samples: number[] } | undefined;
 }
 
+/** One pause row of the script-with-pauses scenario: per-command time, the pause excluded. */
+export interface PauseFigures {
+  /** Local work between commands (an awaited timer), ms; 0 is back to back. */
+  readonly pauseMs: number;
+  /** Median ms the timer actually took (NaN for 0: no timer). */
+  readonly pauseTakenMedianMs: number;
+  readonly samples: number;
+  readonly errors: number;
+  /** Failed untimed commands (warm-up, lead-ins). */
+  readonly untimedErrors: number;
+  readonly firstError?: string | undefined;
+  readonly medianMs: number;
+  readonly p95Ms: number;
+  readonly meanMs: number;
+  /** Against the same client's back-to-back row (pause 0) of the same child: what the gap costs it. */
+  readonly medianVsBackToBack: number;
+  readonly p95VsBackToBack: number;
+  /** Against the floor's row with the same pause on the same host. */
+  readonly medianVsFloor: number;
+}
+
+export interface PausesRow extends PeerStatus {
+  readonly host: string;
+  /** Commands of the script, run in turn. */
+  readonly script: readonly string[];
+  readonly pauses: PauseFigures[];
+}
+
 export interface ThroughputRow extends PeerStatus {
   readonly ok?: number;
   readonly failed?: number;
@@ -64,6 +96,8 @@ export interface MemoryRow extends PeerStatus {
 
 export interface TargetCheck {
   readonly id: string;
+  /** The section whose figures it needs (targets of sections left out with `--only` are not shown). */
+  readonly section: BenchSection;
   readonly description: string;
   /** `≤ 1.10`, `≥ 1.00`, `= 0`. */
   readonly goal: string;
@@ -85,8 +119,11 @@ export interface BenchResults {
     readonly rttHostOneWayDelayMs: number;
     readonly durationSeconds: number;
     readonly plan: BenchPlan;
+    /** The sections this run measured (all, unless `--only` named some). */
+    readonly sections: readonly BenchSection[];
   };
   readonly sequential: SequentialRow[];
+  readonly pauses: PausesRow[];
   readonly throughput: ThroughputRow[];
   readonly memory: MemoryRow[];
   readonly pool: { readonly status: RunStatus; readonly reason?: string | undefined; readonly data?: unknown };

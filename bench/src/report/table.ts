@@ -2,7 +2,8 @@
  * The tables of a run, as sections (title, header, rows) that are printed as text on stdout
  * (renderTables) and as Markdown in docs/performance.md (markdown.ts).
  */
-import type { BenchResults, PeerStatus, SequentialRow } from './results.js';
+import type { BenchSection } from '../options.js';
+import type { BenchResults, PausesRow, PeerStatus, SequentialRow } from './results.js';
 import { FIRST_COMMAND_REFERENCE } from '../plan.js';
 import { poolRows } from './pool-figures.js';
 import { fmt, ratio } from './stats.js';
@@ -79,6 +80,39 @@ function firstCommandTable(rows: SequentialRow[]): Section {
   return { title: 'First command, connect included', header: ['client', 'host', 'cold process ms', 'median ms', '×new ssh2 conn.', 'n'], rows: body };
 }
 
+function pausesTable(rows: PausesRow[], host: string): Section {
+  const body = rows
+    .filter((row) => row.host === host)
+    .flatMap((row) =>
+      row.pauses.length === 0
+        ? [[row.label, '', statusNote(row)]]
+        : row.pauses.map((f) => [
+            row.label,
+            f.pauseMs === 0 ? 'none' : `${f.pauseMs} ms`,
+            fmt(f.pauseTakenMedianMs),
+            fmt(f.medianMs),
+            fmt(f.p95Ms),
+            fmt(f.medianVsBackToBack),
+            fmt(f.p95VsBackToBack),
+            fmt(f.medianVsFloor),
+            `${f.samples}${f.errors + f.untimedErrors > 0 ? ` (+${f.errors + f.untimedErrors} failed)` : ''}`,
+            statusNote(row),
+          ]),
+    );
+  const header = ['client', 'pause', 'timer ms', 'median ms', 'p95 ms', '×back-to-back', '×b2b p95', '×floor', 'n', ''];
+  const script = rows.find((row) => row.host === host)?.script ?? [];
+  return {
+    title: `Script with pauses — ${HOST_TITLES[host] ?? host}`,
+    header,
+    rows: body,
+    notes: [
+      `one session runs ${script.map((command) => `\`${command}\``).join(', ')} in turn, with an awaited timer of the pause before each command ` +
+        '(timer ms: the median it took); median and p95 are per command, the pause excluded; ×back-to-back divides by the same ' +
+        'client\'s no-pause row of the same child, ×floor by the floor\'s row with the same pause',
+    ],
+  };
+}
+
 function throughputTable(results: BenchResults): Section {
   const best = Math.max(...results.throughput.filter((r) => r.peer !== 'rexec-pooled').map((r) => r.okPerSecond ?? 0));
   const body = results.throughput.map((row) => [
@@ -127,14 +161,14 @@ function targetsTable(results: BenchResults): Section {
 }
 
 export function buildSections(results: BenchResults): Section[] {
-  const notes = processNotes([...results.sequential, ...results.throughput, ...results.memory]);
+  const notes = processNotes([...results.sequential, ...results.pauses, ...results.throughput, ...results.memory]);
+  const ran = (section: BenchSection): boolean => results.meta.sections.includes(section);
   return [
-    sequentialTable(results.sequential, 'loopback'),
-    sequentialTable(results.sequential, 'rtt20'),
-    firstCommandTable(results.sequential),
-    throughputTable(results),
-    memoryTable(results),
-    poolTable(results),
+    ...(ran('sequential') ? [sequentialTable(results.sequential, 'loopback'), sequentialTable(results.sequential, 'rtt20'), firstCommandTable(results.sequential)] : []),
+    ...(ran('pauses') ? [pausesTable(results.pauses, 'loopback'), pausesTable(results.pauses, 'rtt20')] : []),
+    ...(ran('throughput') ? [throughputTable(results)] : []),
+    ...(ran('memory') ? [memoryTable(results)] : []),
+    ...(ran('pool') ? [poolTable(results)] : []),
     { title: 'Process effects of peers', header: [], rows: [], notes: notes.length > 0 ? notes : ['none'] },
     targetsTable(results),
   ];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CommandFigures, SequentialRow, ThroughputRow } from './results.js';
+import type { CommandFigures, PauseFigures, PausesRow, SequentialRow, ThroughputRow } from './results.js';
 import { checkTargets } from './targets.js';
 
 const figures = (command: string, medianVsFloor: number, cpuVsFloor: number): CommandFigures => ({
@@ -28,8 +28,31 @@ const seq = (peer: string, host: string, ratios: [number, number][], firstMs?: n
 
 const tp = (peer: string, okPerSecond: number, failed: number): ThroughputRow => ({ peer, label: peer, status: 'ok', ok: 100, failed, lost: 0, okPerSecond });
 
-const verdicts = (sequential: SequentialRow[], throughput: ThroughputRow[], pool: unknown) =>
-  Object.fromEntries(checkTargets({ sequential, throughput, memory: [], pool: { status: 'ok', data: pool } }).map((t) => [t.id, [t.verdict, t.actual]]));
+const pause = (pauseMs: number, medianVsBackToBack: number): PauseFigures => ({
+  pauseMs,
+  pauseTakenMedianMs: pauseMs,
+  samples: 10,
+  errors: 0,
+  untimedErrors: 0,
+  medianMs: medianVsBackToBack,
+  p95Ms: medianVsBackToBack,
+  meanMs: medianVsBackToBack,
+  medianVsBackToBack,
+  p95VsBackToBack: medianVsBackToBack,
+  medianVsFloor: 1,
+});
+
+const paused = (peer: string, host: string, ratios: number[]): PausesRow => ({
+  peer,
+  label: peer,
+  status: 'ok',
+  host,
+  script: ['true', 'echo x'],
+  pauses: [pause(0, 1), ...ratios.map((r, i) => pause(i === 0 ? 5 : 50, r))],
+});
+
+const verdicts = (sequential: SequentialRow[], throughput: ThroughputRow[], pool: unknown, pauses: PausesRow[] = []) =>
+  Object.fromEntries(checkTargets({ sequential, pauses, throughput, memory: [], pool: { status: 'ok', data: pool } }).map((t) => [t.id, [t.verdict, t.actual]]));
 
 describe('checkTargets', () => {
   it('judges each target on the worst command and host, against its own bound', () => {
@@ -58,8 +81,16 @@ describe('checkTargets', () => {
 
   it('says n/a, never met, when the figures are missing', () => {
     const result = verdicts([], [tp('ssh2-nodelay', 800, 0)], undefined);
-    for (const id of ['latency-loopback', 'latency-rtt20', 'cpu', 'throughput', 'throughput-failures', 'first-command', 'pool-overhead']) {
+    for (const id of ['latency-loopback', 'latency-rtt20', 'cpu', 'throughput', 'throughput-failures', 'first-command', 'latency-pauses', 'pool-overhead']) {
       expect(result[id]?.[0]).toBe('n/a');
     }
+  });
+
+  it('judges latency with pauses on $.ssh\'s worst pause and host against its own back-to-back row', () => {
+    const pauses = [paused('rexec-pooled', 'loopback', [1.9, 2.1]), paused('rexec-pooled', 'rtt20', [1.02, 1.04]), paused('ssh2-nodelay', 'loopback', [3, 3])];
+    expect(verdicts([], [], undefined, pauses)['latency-pauses']).toEqual(['missed', 2.1]);
+    expect(verdicts([], [], undefined, [paused('rexec-pooled', 'loopback', [1.01, 1.05])])['latency-pauses']).toEqual(['met', 1.05]);
+    // A host whose $.ssh row has no figures (it crashed) makes the target n/a, not met.
+    expect(verdicts([], [], undefined, [paused('rexec-pooled', 'loopback', [1.01]), paused('rexec-pooled', 'rtt20', [])])['latency-pauses']?.[0]).toBe('n/a');
   });
 });
