@@ -3,12 +3,14 @@
  * script itself) and collects how it ended: exit code, signal, stdout lines with arrival times, stderr.
  * Workspace packages resolve to their sources, as under vitest (no rebuild needed after a change).
  * Every run is bounded: past `killAfter` ms the child gets SIGKILL and the result says `killed: true`.
+ * `signalOn` sends a signal once the script printed a given line (the shutdown tests' Ctrl-C).
  * Used by the process-lifetime tests, which assert that a script exits (or does not exit) by itself.
  * (run-ts-script.ts is the simpler sibling: env instead of argv, exit code and merged output only.)
  */
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { constants } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SshHostInfo } from '@rexec/testing';
@@ -47,6 +49,8 @@ export interface ScriptResult {
 export interface RunScriptOptions {
   /** Ms after which the child is killed with SIGKILL. Default 20 000. */
   readonly killAfter?: number;
+  /** Sends `signal` to the child (its pid only, as `kill` would) once a stdout line starting with `line` arrives. */
+  readonly signalOn?: { readonly line: string; readonly signal: NodeJS.Signals };
 }
 
 /** The argv a `$.ssh` fixture passes to `targetFromArgv()` (test/ssh-pool/fixtures/target-from-argv.ts). */
@@ -67,11 +71,18 @@ export function runScript(script: string | URL, args: readonly string[] = [], op
   let pending = '';
   let stderr = '';
   let killed = false;
+  let signalled = false;
   child.stdout.on('data', (chunk: Buffer) => {
     pending += chunk.toString('utf8');
     const parts = pending.split('\n');
     pending = parts.pop() ?? '';
-    for (const text of parts) lines.push({ text, at: Date.now() });
+    for (const text of parts) {
+      lines.push({ text, at: Date.now() });
+      if (!signalled && options.signalOn !== undefined && text.startsWith(options.signalOn.line)) {
+        signalled = true;
+        child.kill(options.signalOn.signal);
+      }
+    }
   });
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   const guard = setTimeout(() => {
@@ -91,6 +102,12 @@ export function runScript(script: string | URL, args: readonly string[] = [], op
       resolve({ code, signal, killed, lines, stdout: lines.map((line) => line.text), stderr, startedAt, exitedAt });
     });
   });
+}
+
+/** The exit status a shell reports for the run: the exit code, or 128 + n when a signal ended it. */
+export function shellStatus(result: ScriptResult): number | null {
+  if (result.signal !== null) return 128 + constants.signals[result.signal];
+  return result.code;
 }
 
 /** One line for an assertion message: how the script ended and what it printed. */
