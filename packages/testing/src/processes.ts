@@ -32,6 +32,28 @@ export async function liveProcessesInGroup(pgid: number): Promise<number[]> {
   return pids;
 }
 
+/**
+ * Live (non-zombie) descendants of `pid` (children, their children, ...), read from one scan of /proc.
+ * A process that left the tree (its parent died and it was reparented) is not found.
+ */
+export async function descendantsOf(pid: number): Promise<number[]> {
+  const children = new Map<number, number[]>();
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const fields = await statFields(entry);
+    if (fields === undefined || fields[0] === 'Z') continue;
+    const parent = Number(fields[1]);
+    children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
+  }
+  const found: number[] = [];
+  const queue = [...(children.get(pid) ?? [])];
+  for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+    found.push(next);
+    queue.push(...(children.get(next) ?? []));
+  }
+  return found;
+}
+
 /** Polls `look` every 50 ms until it finds nothing or `deadlineMs` passed; returns what it found last. */
 async function pollUntilEmpty(look: () => Promise<number[]>, deadlineMs: number): Promise<number[]> {
   const until = Date.now() + deadlineMs;

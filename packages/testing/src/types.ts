@@ -23,9 +23,30 @@ export interface SshHostInfo {
   readonly pid: number | undefined;
 }
 
-/** A running host. `stop()` ends the server and removes its temp dir; it is idempotent. */
+/**
+ * A running host. `stop()` ends the server and removes its temp dir; it is idempotent. `kill`,
+ * `killSessions` and `restart` break and mend it for fault tests; all four run one at a time, in call
+ * order, and reject once `stop()` was called. `pid` follows restarts (while killed: the killed sshd's).
+ */
 export interface SshHost extends SshHostInfo {
   stop(): Promise<void>;
+  /** False between `kill()` and `restart()`, and after `stop()`. */
+  readonly running: boolean;
+  /**
+   * Kills the server as a crash would: the listening sshd, every per-connection sshd (so established
+   * connections drop) and the commands they run, with `signal` (SIGKILL after 3 s for what is left).
+   * Resolves when they are gone; connecting is refused until `restart()`. No-op while killed.
+   * Embedded server: it stops listening and resets its connections; its commands get `signal`.
+   */
+  kill(signal?: 'SIGKILL' | 'SIGTERM'): Promise<void>;
+  /** Kills the established connections only (as `kill` does), the listener goes on accepting. */
+  killSessions(signal?: 'SIGKILL' | 'SIGTERM'): Promise<void>;
+  /**
+   * Starts the server again on the same port with the same config, host key and authorized key (so the
+   * same known_hosts entry and client key work); kills it first if it is running. Resolves once it
+   * answers with an SSH banner. Retries a few times while the port is taken; rejects if it stays taken.
+   */
+  restart(): Promise<void>;
 }
 
 export interface StartSshHostOptions {

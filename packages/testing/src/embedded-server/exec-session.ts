@@ -14,9 +14,9 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
-/** Ends every command still running (at server stop). */
-export function killAll(running: RunningCommands): void {
-  for (const child of running) killGroup(child, 'SIGKILL');
+/** Ends every command still running (at server stop, or when a test kills the server). */
+export function killAll(running: RunningCommands, signal: NodeJS.Signals = 'SIGKILL'): void {
+  for (const child of running) killGroup(child, signal);
   running.clear();
 }
 
