@@ -20,7 +20,7 @@ const EVENT_NAMES: readonly PoolEventName[] = [
   'pool:queue:full', 'pool:error', 'pool:leak', 'pool:metrics', 'circuit:open', 'circuit:half-open', 'circuit:close',
 ];
 
-const SUMMED = ['active', 'idle', 'waiting', 'total', 'pending', 'hits', 'misses', 'connectionsCreated', 'connectionsDestroyed', 'totalAcquired', 'totalReleased'] as const;
+const SUMMED = ['active', 'leases', 'idle', 'waiting', 'total', 'pending', 'hits', 'misses', 'connectionsCreated', 'connectionsDestroyed', 'totalAcquired', 'totalReleased'] as const;
 
 const asError = (value: unknown): Error => (value instanceof Error ? value : new Error(String(value)));
 

@@ -27,6 +27,7 @@ export interface KeyedPoolStats {
   maxPerKey: number;
   maxTotal: number;
   active: number;
+  leases: number;
   idle: number;
   waiting: number;
   total: number;

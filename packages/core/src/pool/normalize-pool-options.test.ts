@@ -12,7 +12,7 @@ describe('normalizePoolOptions', () => {
     const resolved = normalizePoolOptions(undefined);
     expect(resolved).toMatchObject({ ...POOL_DEFAULTS, queueTimeout: 10_000, circuitBreaker: CIRCUIT_BREAKER_DEFAULTS });
     expect(resolved).toMatchObject({ min: 0, max: 5, idle: 60_000, acquire: 10_000, maxConnecting: 4, queueSize: 100, queuePriority: 'fifo' });
-    expect(resolved.circuitBreaker).toEqual({ enabled: true, threshold: 5, timeout: 30_000, resetTimeout: 60_000, successThreshold: 1 });
+    expect(resolved.circuitBreaker).toEqual({ enabled: true, threshold: 5, timeout: 30_000, resetTimeout: 60_000, successThreshold: 1, probeInterval: 1000 });
     expect(Object.isFrozen(POOL_DEFAULTS)).toBe(true);
     expect(Object.isFrozen(resolved)).toBe(true);
   });
@@ -38,6 +38,13 @@ describe('normalizePoolOptions', () => {
     const error = configError(() => normalizePoolOptions({ circuitBreaker: { treshold: 3 } as PoolOptions['circuitBreaker'] }));
     expect(error.message).toContain('"treshold" (did you mean "threshold"?)');
     expect(error.option).toBe('pool.circuitBreaker.treshold');
+  });
+
+  it.each([0, -1, Number.NaN, 3_000_000_000])('rejects circuitBreaker.probeInterval = %s, saying what to set', (value) => {
+    const error = configError(() => normalizePoolOptions({ circuitBreaker: { probeInterval: value } }));
+    expect(error.option).toBe('pool.circuitBreaker.probeInterval');
+    expect(error.message).toContain('a number of ms > 0');
+    expect(error.message).toContain('Set circuitBreaker.probeInterval to the ms');
   });
 
   it.each([

@@ -13,6 +13,7 @@ export const CIRCUIT_BREAKER_DEFAULTS: ResolvedCircuitBreakerOptions = Object.fr
   timeout: 30_000,
   resetTimeout: 60_000,
   successThreshold: 1,
+  probeInterval: 1000,
 });
 
 export const POOL_DEFAULTS = Object.freeze({
@@ -104,10 +105,11 @@ const CHECKS: Readonly<Record<Exclude<keyof PoolOptions, 'circuitBreaker' | 'clo
 
 const BREAKER_CHECKS: Readonly<Record<keyof ResolvedCircuitBreakerOptions, Check>> = {
   enabled: bool,
-  threshold: count(1, 'Set circuitBreaker.threshold to the consecutive failures that open the circuit, e.g. 5.'),
-  timeout: ms('Set circuitBreaker.timeout to the ms the circuit stays open, e.g. 30000.'),
-  resetTimeout: ms('Set circuitBreaker.resetTimeout to the ms after which failures are forgotten, e.g. 60000.'),
+  threshold: count(1, 'Set circuitBreaker.threshold to the failed connect attempts in sequence that open the circuit, e.g. 5.'),
+  timeout: ms('Set circuitBreaker.timeout to the ms within which threshold failures open the circuit, e.g. 30000.'),
+  resetTimeout: ms('Set circuitBreaker.resetTimeout to the most ms the circuit stays open between probes, e.g. 60000.'),
   successThreshold: count(1, 'Set circuitBreaker.successThreshold to the probes that close the circuit, e.g. 1.'),
+  probeInterval: ms('Set circuitBreaker.probeInterval to the ms the circuit stays open before the first probe, e.g. 1000.'),
 };
 
 export const POOL_OPTION_NAMES: readonly string[] = Object.freeze([...Object.keys(CHECKS), 'circuitBreaker', 'clock']);

@@ -194,6 +194,8 @@ export class Pool<T> implements ResourcePool<T> {
   /** Ref'd while something is pending, unref'd otherwise: the lifetime rule in one handle (not a timer, so fake timers never spin on it). */
   private keeper: MessagePort | undefined;
   private held = false;
+  /** A drain or clear is under way: its destroys keep the process alive until they end. */
+  private closingNow = false;
 
   constructor(factory: PoolFactory<T>, options: PoolOptions<T> | undefined, hooks: PoolHooks = {}) {
     validateFactory(factory);
@@ -219,7 +221,7 @@ export class Pool<T> implements ResourcePool<T> {
     this.engine = createCreationEngine(factory, { clock, target, max: resolved.max, timeout: operationTimeout(resolved), onError: (error) => this.report(error) });
     const validate = factory.validate === undefined ? undefined : (resource: T) => factory.validate?.(resource) ?? false;
     this.validator = resolved.validate ? (resolved.validator ?? validate) : undefined;
-    this.waiters = createWaiterQueue<Waiter<T>>(resolved.queuePriority);
+    this.waiters = createWaiterQueue<Waiter<T>>(resolved.queuePriority, (waiter) => waiter.exclusive);
     this.deadlines = createDeadlineWatch<Waiter<T>>(clock, (waiter) => {
       this.fail(waiter, new AcquireTimeoutError(target, waiter.timeout, waiter.cause ?? this.lastCreateError));
     });
@@ -446,7 +448,7 @@ export class Pool<T> implements ResourcePool<T> {
   private failUncovered(): void {
     const circuit = this.breaker.state();
     if (circuit.kind !== 'open') return;
-    const retryAfter = Math.max(0, circuit.openedAt + this.options.circuitBreaker.timeout - this.options.clock.now());
+    const retryAfter = Math.max(0, circuit.openedAt + circuit.wait - this.options.clock.now());
     while (this.waiters.size > this.pending * this.options.maxLeases) {
       const waiter = this.waiters.take();
       if (waiter === undefined) break;
@@ -479,14 +481,33 @@ export class Pool<T> implements ResourcePool<T> {
   }
 
   private step(): void {
-    for (let waiter = this.waiters.peek(); waiter !== undefined; waiter = this.waiters.peek()) {
-      const entry = this.pick(waiter.exclusive);
-      if (entry === undefined) break;
-      this.waiters.remove(waiter);
-      this.serve(waiter, entry);
+    // In queue order; a waiter for a whole resource that cannot have one yet does not hold up the shared
+    // waiters behind it (they may fit on a busy resource). A shared waiter that cannot be served means no
+    // resource has room at all: stop there.
+    let blocked = false;
+    for (let waiter = this.waiters.peek(); waiter !== undefined; ) {
+      // A listener run by the last serve may have taken this one out of the queue: start over.
+      if (!waiter.queued) {
+        this.again = true;
+        break;
+      }
+      const next = this.waiters.after(waiter);
+      if (!(blocked && waiter.exclusive)) {
+        const entry = this.pick(waiter.exclusive);
+        if (entry !== undefined) {
+          this.waiters.remove(waiter);
+          this.serve(waiter, entry);
+        } else if (waiter.exclusive) {
+          blocked = true;
+        } else {
+          break;
+        }
+      }
+      waiter = next;
     }
     const { maxLeases } = this.options;
-    let needed = Math.ceil(this.waiters.size / maxLeases) - this.pending;
+    // A whole resource for each exclusive waiter, a share for each other one.
+    let needed = Math.ceil((this.waiters.size - this.waiters.marked) / maxLeases) + this.waiters.marked - this.pending;
     let verdict: 'ok' | 'local' | 'gate' = 'ok';
     while (needed > 0 && (verdict = this.reserveCreate()) === 'ok') {
       needed -= 1;
@@ -674,6 +695,7 @@ export class Pool<T> implements ResourcePool<T> {
   private async runCycle(): Promise<Slot<T>> {
     const attempts = this.options.retryFailed ? 1 + this.options.retryAttempts : 1;
     for (let attempt = 1; ; attempt += 1) {
+      const startedAt = this.options.clock.now();
       const slot = await this.engine.create();
       if (slot.ok) {
         this.breaker.recordSuccess();
@@ -682,7 +704,7 @@ export class Pool<T> implements ResourcePool<T> {
       }
       this.lastCreateError = slot.error;
       if (isPermanentFailure(slot.error)) return slot;
-      this.breaker.recordFailure();
+      this.breaker.recordFailure(startedAt);
       if (attempt >= attempts || !this.createNeeded() || this.breaker.state().kind !== 'closed') return slot;
       await sleep(this.options.clock, backoffDelay(this.options.retryDelay, attempt), this.closing.signal);
       if (!this.createNeeded() || this.breaker.state().kind !== 'closed') return slot;
@@ -775,7 +797,7 @@ export class Pool<T> implements ResourcePool<T> {
     if (this.entries.size >= wanted) return;
     if (failure !== undefined) throw asError(failure);
     const circuit = this.breaker.state();
-    if (circuit.kind === 'open') throw this.circuitError(Math.max(0, circuit.openedAt + this.options.circuitBreaker.timeout - this.options.clock.now()));
+    if (circuit.kind === 'open') throw this.circuitError(Math.max(0, circuit.openedAt + circuit.wait - this.options.clock.now()));
     throw new PoolClosedError(this.target);
   }
 
@@ -879,7 +901,7 @@ export class Pool<T> implements ResourcePool<T> {
 
   /** The lifetime rule: the process stays alive while anything waits on this pool; an idle pool lets it exit. */
   private updateHold(): void {
-    const busy = this.waiters.size > 0 || this.leases.size > 0 || this.warmers > 0 || this.hurry !== undefined;
+    const busy = this.waiters.size > 0 || this.leases.size > 0 || this.warmers > 0 || this.closingNow;
     if (busy === this.held) return;
     this.held = busy;
     if (busy) {
@@ -909,21 +931,29 @@ export class Pool<T> implements ResourcePool<T> {
         cancel(this.options.clock, timer);
         this.onChange = undefined;
         if (hurriable) this.hurry = undefined;
-        this.updateHold();
         resolve();
       };
       const timer = schedule(this.options.clock, ms, done);
       this.onChange = () => {
         if (predicate()) done();
       };
-      if (hurriable) {
-        this.hurry = done;
-        this.updateHold();
-      }
+      if (hurriable) this.hurry = done;
     });
   }
 
   private async close(timeout: number): Promise<void> {
+    this.closingNow = true;
+    this.updateHold();
+    try {
+      await this.closeSteps(timeout);
+    } finally {
+      this.closingNow = false;
+      this.updateHold();
+      this.keeper?.close();
+    }
+  }
+
+  private async closeSteps(timeout: number): Promise<void> {
     this.phase = 'draining';
     cancel(this.options.clock, this.minRetry.timer);
     this.minRetry.timer = undefined;
@@ -949,7 +979,6 @@ export class Pool<T> implements ResourcePool<T> {
     if (this.pending === 0) await ending;
     else ending.catch((error: unknown) => this.report(error));
     this.hooks.gate?.leave(this.member);
-    this.keeper?.close();
   }
 
   drain(options?: DrainOptions): Promise<void> {

@@ -44,14 +44,19 @@ export interface PoolClock {
 
 export interface CircuitBreakerOptions {
   enabled?: boolean;
-  /** Consecutive creation/validation failures that open the circuit. */
+  /**
+   * Failed connect attempts in sequence that open the circuit. Attempts that ran in parallel and failed
+   * together count once: a failure whose attempt started before the last counted failure is not counted.
+   */
   threshold?: number;
-  /** Ms the circuit stays open before one probe is let through. */
+  /** Ms the failures are remembered: a failure more than `timeout` ms after the previous counted one starts the count again at 1. */
   timeout?: number;
-  /** Ms without a failure after which the failure count starts again from zero. */
+  /** The longest the circuit stays open: the wait before a probe doubles after each failed probe, up to this many ms. */
   resetTimeout?: number;
   /** Successful probes that close a half-open circuit. */
   successThreshold?: number;
+  /** Ms the circuit stays open before the first probe (after it closes, the wait starts here again). */
+  probeInterval?: number;
 }
 
 /** The pool options that are not SSH-specific (docs/pool.md#options), plus `target` and `clock`. */
@@ -97,6 +102,7 @@ export interface ResolvedCircuitBreakerOptions {
   readonly timeout: number;
   readonly resetTimeout: number;
   readonly successThreshold: number;
+  readonly probeInterval: number;
 }
 
 /** Options after defaults: every field present. Internals accept only this. */

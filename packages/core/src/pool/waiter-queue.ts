@@ -13,20 +13,25 @@ export interface QueueLinks<W> {
 
 export interface WaiterQueue<W extends QueueLinks<W>> {
   readonly size: number;
+  /** Waiters in the queue for which `marked` (given at creation) is true. */
+  readonly marked: number;
   push(waiter: W): void;
   /** Puts a waiter back so it is the next one served (its resource failed a check, or its channel was refused). */
   pushNext(waiter: W): void;
   /** The next waiter to serve, left in the queue. */
   peek(): W | undefined;
+  /** The waiter served after `waiter`, in serving order. */
+  after(waiter: W): W | undefined;
   take(): W | undefined;
   remove(waiter: W): void;
   takeAll(): W[];
 }
 
-export function createWaiterQueue<W extends QueueLinks<W>>(priority: QueuePriority): WaiterQueue<W> {
+export function createWaiterQueue<W extends QueueLinks<W>>(priority: QueuePriority, isMarked: (waiter: W) => boolean = () => false): WaiterQueue<W> {
   let head: W | undefined;
   let tail: W | undefined;
   let size = 0;
+  let marked = 0;
 
   const linkTail = (waiter: W): void => {
     waiter.prev = tail;
@@ -36,6 +41,7 @@ export function createWaiterQueue<W extends QueueLinks<W>>(priority: QueuePriori
     tail = waiter;
     waiter.queued = true;
     size += 1;
+    if (isMarked(waiter)) marked += 1;
   };
   const linkHead = (waiter: W): void => {
     waiter.next = head;
@@ -45,6 +51,7 @@ export function createWaiterQueue<W extends QueueLinks<W>>(priority: QueuePriori
     head = waiter;
     waiter.queued = true;
     size += 1;
+    if (isMarked(waiter)) marked += 1;
   };
   const remove = (waiter: W): void => {
     if (!waiter.queued) return;
@@ -56,15 +63,20 @@ export function createWaiterQueue<W extends QueueLinks<W>>(priority: QueuePriori
     waiter.next = undefined;
     waiter.queued = false;
     size -= 1;
+    if (isMarked(waiter)) marked -= 1;
   };
 
   return {
     get size() {
       return size;
     },
+    get marked() {
+      return marked;
+    },
     push: linkTail,
     pushNext: (waiter) => (priority === 'fifo' ? linkHead(waiter) : linkTail(waiter)),
     peek: () => (priority === 'fifo' ? head : tail),
+    after: (waiter) => (priority === 'fifo' ? waiter.next : waiter.prev),
     take() {
       const waiter = priority === 'fifo' ? head : tail;
       if (waiter !== undefined) remove(waiter);

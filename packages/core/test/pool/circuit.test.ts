@@ -15,7 +15,7 @@ const refused = new ConnectionError('connect ECONNREFUSED 127.0.0.1:1', 'db');
 describe('the pool behind its circuit breaker', () => {
   it('opens after threshold creation failures and then fails fast with retryAfter', async () => {
     const factory = fakeFactory({ failWith: refused });
-    const pool = createPool(factory, { retryFailed: false, circuitBreaker: { threshold: 3, timeout: 5000 } });
+    const pool = createPool(factory, { retryFailed: false, circuitBreaker: { threshold: 3, probeInterval: 5000 } });
     const events: string[] = [];
     pool.on('circuit:open', ({ failures }) => events.push(`open:${failures}`));
     for (let i = 0; i < 3; i += 1) await expect(pool.acquire()).rejects.toBe(refused);
@@ -42,7 +42,7 @@ describe('the pool behind its circuit breaker', () => {
 
   it('reports half-open from the clock, lets one probe through, and closes on its success', async () => {
     const factory = fakeFactory({ failWith: refused, delay: 50 });
-    const pool = createPool(factory, { retryFailed: false, circuitBreaker: { threshold: 1, timeout: 1000 } });
+    const pool = createPool(factory, { retryFailed: false, circuitBreaker: { threshold: 1, probeInterval: 1000 } });
     const transitions: string[] = [];
     for (const name of ['circuit:open', 'circuit:half-open', 'circuit:close'] as const) pool.on(name, () => transitions.push(name));
     const first = outcome(pool.acquire());
@@ -61,9 +61,9 @@ describe('the pool behind its circuit breaker', () => {
     await pool.clear();
   });
 
-  it('reopens when the probe fails, and lets the next probe through after a probe times out', async () => {
+  it('reopens when the probe fails, for twice as long, and lets the next probe through after a probe times out', async () => {
     const factory = fakeFactory({ failWith: refused, delay: 10 });
-    const pool = createPool(factory, { retryFailed: false, circuitBreaker: { threshold: 1, timeout: 1000 } });
+    const pool = createPool(factory, { retryFailed: false, circuitBreaker: { threshold: 1, probeInterval: 1000 } });
     const first = outcome(pool.acquire());
     await vi.advanceTimersByTimeAsync(10);
     expect(first.current).toEqual({ status: 'rejected', reason: refused });
@@ -72,6 +72,9 @@ describe('the pool behind its circuit breaker', () => {
     const settled = probe.catch((error: unknown) => error);
     await vi.advanceTimersByTimeAsync(10);
     expect(await settled).toBe(refused);
+    expect(pool.stats().circuit).toBe('open');
+    await expect(pool.acquire()).rejects.toMatchObject({ retryAfter: 2000 });
+    await vi.advanceTimersByTimeAsync(1000);
     expect(pool.stats().circuit).toBe('open');
     await vi.advanceTimersByTimeAsync(1000);
     factory.delay = 100_000;
@@ -83,6 +86,59 @@ describe('the pool behind its circuit breaker', () => {
     const nextProbe = outcome(pool.acquire({ timeout: 200 }));
     await flush();
     expect(nextProbe.current.status).toBe('pending');
+    await pool.clear();
+  });
+
+  it('counts four parallel creates that fail together once, and failures in sequence each', async () => {
+    const factory = fakeFactory({ failWith: refused, delay: 50 });
+    const pool = createPool(factory, { maxConnecting: 4, retryFailed: false, circuitBreaker: { threshold: 5 } });
+    const opened: number[] = [];
+    pool.on('circuit:open', ({ failures }) => opened.push(failures));
+    const wave = [outcome(pool.acquire()), outcome(pool.acquire()), outcome(pool.acquire()), outcome(pool.acquire())];
+    await vi.advanceTimersByTimeAsync(50);
+    expect(factory.maxCreating).toBe(4);
+    expect(wave.map((w) => w.current)).toEqual(Array.from({ length: 4 }, () => ({ status: 'rejected', reason: refused })));
+    expect(pool.stats().circuit).toBe('closed');
+    // The wave counted once: three more failures in sequence (1 + 3 = 4) leave it closed, the next opens it.
+    for (let i = 0; i < 3; i += 1) {
+      const one = outcome(pool.acquire());
+      await vi.advanceTimersByTimeAsync(50);
+      expect(one.current).toEqual({ status: 'rejected', reason: refused });
+    }
+    expect(pool.stats().circuit).toBe('closed');
+    const fifth = outcome(pool.acquire());
+    await vi.advanceTimersByTimeAsync(50);
+    expect(fifth.current).toEqual({ status: 'rejected', reason: refused });
+    expect(pool.stats().circuit).toBe('open');
+    expect(opened).toEqual([5]);
+    await expect(pool.acquire()).rejects.toMatchObject({ retryAfter: 1000 });
+    await pool.clear();
+  });
+
+  it('opens after five failures in sequence, not before', async () => {
+    const factory = fakeFactory({ failWith: refused, delay: 50 });
+    const pool = createPool(factory, { maxConnecting: 4, retryFailed: false, circuitBreaker: { threshold: 5 } });
+    for (let i = 1; i <= 5; i += 1) {
+      expect(pool.stats().circuit).toBe('closed');
+      const one = outcome(pool.acquire());
+      await vi.advanceTimersByTimeAsync(50);
+      expect(one.current).toEqual({ status: 'rejected', reason: refused });
+    }
+    expect(pool.stats().circuit).toBe('open');
+    expect(factory.createCalls).toBe(5);
+    await expect(pool.acquire()).rejects.toBeInstanceOf(CircuitOpenError);
+    await pool.clear();
+  });
+
+  it('counts failed creates again from 1 when more than `timeout` ms apart', async () => {
+    const factory = fakeFactory({ failWith: refused });
+    const pool = createPool(factory, { retryFailed: false, circuitBreaker: { threshold: 2, timeout: 1000 } });
+    await expect(pool.acquire()).rejects.toBe(refused);
+    await vi.advanceTimersByTimeAsync(1001);
+    await expect(pool.acquire()).rejects.toBe(refused);
+    expect(pool.stats().circuit).toBe('closed');
+    await expect(pool.acquire()).rejects.toBe(refused);
+    expect(pool.stats().circuit).toBe('open');
     await pool.clear();
   });
 

@@ -30,7 +30,7 @@ async function walk(seed: number): Promise<void> {
   const pool: ResourcePool<Res> = createPool(factory, {
     min: 1, max: MAX, maxConnecting: 2, queueSize: 6, acquire: 400, idle: 300, evictionRun: 100, maxLifetime: 2000,
     validateInterval: 150, validateOnReturn: true, retryAttempts: 1, retryDelay: 20, leaseWarning: 500,
-    circuitBreaker: { threshold: 6, timeout: 300, resetTimeout: 1000 },
+    circuitBreaker: { threshold: 6, timeout: 300, resetTimeout: 1000, probeInterval: 300 },
   });
   const held = new Set<Res>();
   const settled: Array<Promise<unknown>> = [];

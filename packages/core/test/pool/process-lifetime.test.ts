@@ -55,6 +55,16 @@ describe('process lifetime: pending work on a generic pool keeps the process ali
   });
 });
 
+describe('process lifetime: a close in progress keeps the process alive until its destroys end', () => {
+  it.each(['clear', 'drain'])('await pool.%s() with a destroy that waits on an unref\'d timer completes, and the script exits 0', async (how) => {
+    const run = await runScript(fixture('close-with-slow-destroy.ts'), [how], { killAfter: 20_000 });
+    expect(run.killed, describeRun(run)).toBe(false);
+    // Without the rule: exit 13 with no output (the event loop emptied during the destroy).
+    expect(run.stdout, describeRun(run)).toEqual(['closed 1']);
+    expect(run.code, describeRun(run)).toBe(0);
+  });
+});
+
 describe('process lifetime: an idle generic pool never keeps the process alive', () => {
   it('a pool on default options whose resources were all released (no drain/clear) lets the script end promptly with exit 0', async () => {
     const run = await runScript(fixture('idle-after-release.ts'), [], { killAfter: 20_000 });

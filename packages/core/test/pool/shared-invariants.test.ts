@@ -155,3 +155,26 @@ describe('randomized invariants of shared leases', () => {
     expect(totals.exclusive).toBeGreaterThan(100);
   }, 120_000);
 });
+
+describe('shared leases and exclusive waiters', () => {
+  it('a waiter for a whole resource does not hold up shared waiters that fit on a busy one', async () => {
+    const pool = new Pool<Res>(fakeFactory(), { max: 1, maxLeases: 4 });
+    const first = await pool.lease();
+    const whole = pool.lease({ exclusive: true });
+    const shared = await Promise.race([pool.lease(), new Promise((resolve) => setTimeout(() => resolve('blocked'), 200))]);
+    expect(shared).not.toBe('blocked');
+    expect((shared as Lease<Res>).resource).toBe(first.resource);
+    expect(pool.stats()).toMatchObject({ leases: 2, waiting: 1, total: 1 });
+    await pool.endLease(first);
+    await pool.endLease(shared as Lease<Res>);
+    const alone = await whole;
+    expect(alone.resource).toBe(first.resource);
+    // While it is lent whole, a shared request waits.
+    const later = pool.lease();
+    await flush();
+    expect(pool.stats()).toMatchObject({ leases: 1, waiting: 1 });
+    await pool.endLease(alone);
+    await pool.endLease(await later);
+    await pool.clear();
+  });
+});

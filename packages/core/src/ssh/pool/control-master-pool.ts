@@ -38,6 +38,9 @@ export function createControlMasterPool(masterOptions: ControlMasterAdapterOptio
   if (options.pool.max > 1) adapterFor(options.pool.max);
   const target = first.target;
   const slots = new Map<ControlMasterAdapter, number>();
+  /** Ids unique per process, as events need: the slot and the how-manieth master this pool made. */
+  const ids = new Map<ControlMasterAdapter, string>();
+  let made = 0;
 
   const factory: PoolFactory<ControlMasterAdapter> = {
     async create() {
@@ -47,6 +50,8 @@ export function createControlMasterPool(masterOptions: ControlMasterAdapterOptio
       const adapter = slot === 1 && first.stats().state === 'idle' ? first : adapterFor(slot);
       if (slot === 1) first = adapter;
       slots.set(adapter, slot);
+      made += 1;
+      ids.set(adapter, `${target}#master-${slot}.${made}`);
       try {
         await adapter.start();
       } catch (error) {
@@ -57,9 +62,10 @@ export function createControlMasterPool(masterOptions: ControlMasterAdapterOptio
     },
     async destroy(adapter) {
       slots.delete(adapter);
+      ids.delete(adapter);
       await adapter.dispose();
     },
-    id: (adapter) => `${target}#master-${slots.get(adapter) ?? 0}`,
+    id: (adapter) => ids.get(adapter) ?? target,
     validate: (adapter) => adapter.isAlive(),
   };
   const pool = new Pool<ControlMasterAdapter>(factory, { ...options.pool, validator: undefined, maxLeases: options.maxChannels });
