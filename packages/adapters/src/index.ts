@@ -1,5 +1,5 @@
 export type { Adapter, ExecSpec, ExecResult } from './contract.js';
-export { canceledBeforeStart, exitCodeForSignal } from './results.js';
+export { canceledBeforeStart, exitCodeForSignal, timedOutBeforeStart } from './results.js';
 export * from './errors/index.js';
 export * from './local/index.js';
 export * from './control-master/index.js';

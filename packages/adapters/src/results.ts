@@ -14,3 +14,11 @@ export function exitCodeForSignal(signal: string): number {
 export function canceledBeforeStart(): ExecResult {
   return { stdout: '', stderr: '', exitCode: exitCodeForSignal('SIGTERM'), signal: 'SIGTERM', timedOut: false, isCanceled: true, isMaxBuffer: false, duration: 0 };
 }
+
+/**
+ * The result of a command whose timeout ran out before it started (waiting for a connection or a channel):
+ * it never runs, and settles as timed out, as if ended by SIGTERM at its deadline.
+ */
+export function timedOutBeforeStart(duration: number): ExecResult {
+  return { stdout: '', stderr: '', exitCode: exitCodeForSignal('SIGTERM'), signal: 'SIGTERM', timedOut: true, isCanceled: false, isMaxBuffer: false, duration };
+}

@@ -11,6 +11,8 @@ export interface FaultProxyOptions {
   readonly targetPort: number;
   /** Where the proxy listens (on a free port); a loopback address only. Default `127.0.0.1`. */
   readonly listenHost?: string;
+  /** Ms each chunk (and each close) waits in each direction: a round trip costs twice this. Default 0. */
+  readonly delayMs?: number;
 }
 
 export interface FaultProxyStats {
@@ -77,6 +79,8 @@ interface Link {
 export async function startFaultProxy(options: FaultProxyOptions): Promise<FaultProxy> {
   const { targetHost, targetPort } = options;
   const listenHost = options.listenHost ?? '127.0.0.1';
+  const delayMs = options.delayMs ?? 0;
+  if (!(Number.isFinite(delayMs) && delayMs >= 0)) throw new TypeError(`startFaultProxy: delayMs must be a number of ms ≥ 0, got ${String(delayMs)}`);
   requireLoopback('startFaultProxy: targetHost', targetHost);
   requireLoopback('startFaultProxy: listenHost', listenHost);
   if (!Number.isInteger(targetPort) || targetPort < 1 || targetPort > 65535) {
@@ -98,6 +102,11 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const forward = (link: Link, from: Socket, to: Socket, count: (bytes: number) => void): void => {
     from.on('data', (chunk: Buffer) => {
       count(chunk.length);
+      if (delayMs > 0) {
+        // Equal delays fire in the order they were set: the stream keeps its order.
+        setTimeout(() => to.writable && to.write(chunk), delayMs);
+        return;
+      }
       if (!to.write(chunk)) {
         link.waitingForDrain.add(from);
         from.pause();
@@ -107,10 +116,11 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       link.waitingForDrain.delete(from);
       if (!frozen) from.resume();
     });
-    from.once('end', () => later(link, () => to.end()));
+    const afterDelay = (action: () => void): void => void (delayMs > 0 ? setTimeout(action, delayMs) : action());
+    from.once('end', () => afterDelay(() => later(link, () => to.end())));
     let failed = false;
     from.once('error', () => (failed = true));
-    from.once('close', () => later(link, () => (failed ? abort(to) : to.end(() => to.destroy()))));
+    from.once('close', () => afterDelay(() => later(link, () => (failed ? abort(to) : to.end(() => to.destroy())))));
   };
 
   const server = createServer((client) => {

@@ -6,10 +6,17 @@ export class ConnectionError extends RexecError {
   readonly retryable = true;
   /** `user@host:port`. */
   readonly target: string;
+  /**
+   * True when the command had started on the remote host before the transport was lost: it may have run
+   * (in part), so it is never run again for you. False when it never started (a pooled command like that
+   * is moved to another connection before you see this error).
+   */
+  readonly started: boolean;
 
-  constructor(message: string, target: string, options?: RexecErrorOptions) {
+  constructor(message: string, target: string, options?: RexecErrorOptions & { readonly started?: boolean }) {
     super(message, options);
     this.target = target;
+    this.started = options?.started === true;
   }
 }
 

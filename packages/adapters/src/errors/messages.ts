@@ -55,6 +55,7 @@ export function poolClosedMessage(target: string): string {
   return `The pool for ${target} is closed; create a new one (or a new $.ssh target) to run more commands`;
 }
 
-export function circuitOpenMessage(target: string, retryAfter: number): string {
-  return `Circuit breaker open for ${target} after repeated failures; failing fast, retry after ${retryAfter} ms`;
+export function circuitOpenMessage(target: string, retryAfter: number, lastFailure?: unknown): string {
+  const last = lastFailure === undefined ? '' : `; last failure: ${describe(lastFailure)}`;
+  return `Circuit breaker open for ${target} after repeated failures; failing fast, retry after ${Math.round(retryAfter)} ms${last}`;
 }

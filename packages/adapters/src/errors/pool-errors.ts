@@ -54,7 +54,7 @@ export class CircuitOpenError extends RexecError {
   readonly retryAfter: number;
 
   constructor(target: string, retryAfter: number, options?: RexecErrorOptions) {
-    super(circuitOpenMessage(target, retryAfter), options);
+    super(circuitOpenMessage(target, retryAfter, options?.cause), options);
     this.target = target;
     this.retryAfter = retryAfter;
   }

@@ -126,3 +126,7 @@ export function authenticationFailedMessage(target: string, methods: readonly st
   const tried = methods.length === 0 ? 'no method (no key, password or agent was available)' : methods.join(', ');
   return `Authentication failed for ${target}; methods tried: ${tried}. Check the user name and the privateKey/passphrase, password or agent you pass`;
 }
+
+export function channelOpenTimeoutMessage(target: string, ms: number): string {
+  return `The connection to ${target} did not open a channel within ${ms} ms (channelOpenTimeout); it was taken as dead and closed. The command did not start`;
+}

@@ -59,7 +59,7 @@ export class FakeSshConnection implements SshConnection {
         clearTimeout(timer);
         this.openChannels--;
         this.active--;
-        reject(new ConnectionError('connection reset', this.target));
+        reject(new ConnectionError('connection reset', this.target, { started: true }));
       };
       const timer = setTimeout(() => {
         this.running.delete(lose);
@@ -71,6 +71,14 @@ export class FakeSshConnection implements SshConnection {
       }, sleep === null ? 1 : Number(sleep[1]));
       this.running.add(lose);
     });
+  }
+
+  /** Spares asked for (the fake opens none: every command costs what a fresh channel costs). */
+  spareRequest: { count: number; budget: () => number } | undefined;
+  readonly spareChannels = 0;
+
+  keepSpareChannels(count: number, budget: () => number): void {
+    this.spareRequest = { count, budget };
   }
 
   ping(): Promise<boolean> {

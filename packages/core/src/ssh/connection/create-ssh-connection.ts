@@ -1,14 +1,14 @@
 import type { Socket } from 'node:net';
 import { inspect } from 'node:util';
 import type { Client } from 'ssh2';
-import { canceledBeforeStart, ConnectionError, type ExecResult, type ExecSpec } from '@rexec/adapters';
-import { connectionLostMessage, notConnectedMessage } from '../messages.js';
+import { canceledBeforeStart, ConnectionError, timedOutBeforeStart, type ExecResult, type ExecSpec, type KillReason } from '@rexec/adapters';
+import { channelOpenTimeoutMessage, connectionLostMessage, notConnectedMessage } from '../messages.js';
 import { isChannelRefusedError } from './channel-refused-error.js';
 import { killGroupCommand, wrapRemoteCommand } from './command-wrapper.js';
 import { startKeepalive } from './keepalive.js';
-import { createChannelOpener } from './open-exec-channel.js';
+import { createChannelOpener, mayHaveStarted, type OpenProgress } from './open-exec-channel.js';
 import { runOnChannel, type ChannelRunContext, type RunningCommand } from './run-on-channel.js';
-import type { SshConnection } from './ssh-connection.js';
+import type { ExecOptions, SshConnection } from './ssh-connection.js';
 import { sendKeepalive } from './ssh2-internals.js';
 
 /** Everything a live connection needs; built by `connectSsh` once the handshake and auth succeeded. */
@@ -117,29 +117,80 @@ export function createSshConnection(ctx: SshConnectionContext): SshConnection {
     killGroup,
   };
 
-  const exec = async (spec: ExecSpec): Promise<ExecResult> => {
-    if (!open) throw new ConnectionError(notConnectedMessage(target), target, closeError === undefined ? {} : { cause: closeError });
+  const exec = (spec: ExecSpec, options: ExecOptions = {}): Promise<ExecResult> => {
+    if (!open) return Promise.reject(new ConnectionError(notConnectedMessage(target), target, closeError === undefined ? {} : { cause: closeError }));
     // Aborted before it started: opening a channel would run it until the kill reached it.
-    if (spec.signal?.aborted === true) return canceledBeforeStart();
-    const command = wrapRemoteCommand(spec);
+    if (spec.signal?.aborted === true) return Promise.resolve(canceledBeforeStart());
+    let command: string;
+    try {
+      command = wrapRemoteCommand(spec);
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    const openedAt = ctx.now();
     openChannels++;
     retain();
-    let run: RunningCommand | undefined;
-    try {
-      run = await opener.open(command, (channel) => {
-        const started = runOnChannel(channel, spec, runContext);
-        running.add(started);
-        return started;
-      });
-      return await run.result;
-    } finally {
-      if (run !== undefined) {
+    return new Promise<ExecResult>((resolve, reject) => {
+      // The command's deadline and abort hold while its channel opens, too. Given up on, a channel that opens
+      // later runs its command killed at once; the open-timeout closes the transport (a silent connection).
+      let givenUp: KillReason | undefined;
+      let deadline: NodeJS.Timeout | undefined;
+      let openTimer: NodeJS.Timeout | undefined;
+      const stopWaiting = (): void => {
+        clearTimeout(deadline);
+        clearTimeout(openTimer);
+        spec.signal?.removeEventListener('abort', onAbort);
+      };
+      const giveUp = (reason: KillReason, outcome: () => void): void => {
+        if (givenUp !== undefined) return;
+        givenUp = reason;
+        stopWaiting();
+        outcome();
+      };
+      const onAbort = (): void => giveUp('abort', () => resolve(canceledBeforeStart()));
+      spec.signal?.addEventListener('abort', onAbort, { once: true });
+      if (spec.timeout !== undefined) deadline = setTimeout(() => giveUp('timeout', () => resolve(timedOutBeforeStart(ctx.now() - openedAt))), spec.timeout);
+      const progress: OpenProgress = { execSent: false };
+      const openTimeout = options.openTimeout;
+      if (openTimeout !== undefined && Number.isFinite(openTimeout)) {
+        openTimer = setTimeout(() => {
+          const error = new ConnectionError(channelOpenTimeoutMessage(target, openTimeout), target);
+          giveUp('dispose', () => reject(progress.execSent ? mayHaveStarted(error) : error));
+          closeError ??= lost(`no channel opened within ${openTimeout} ms`);
+          client.destroy();
+        }, openTimeout);
+      }
+      const finished = (run: RunningCommand): void => {
         running.delete(run);
         opener.noteChannelClosed();
-      }
-      openChannels--;
-      release();
-    }
+        openChannels--;
+        release();
+        opener.refill(openChannels);
+      };
+      const opening = opener.open(command, (channel) => {
+          // What is left of the command's timeout once its channel is open.
+          const remaining = spec.timeout === undefined || givenUp !== undefined ? spec : { ...spec, timeout: Math.max(1, spec.timeout - (ctx.now() - openedAt)) };
+          const started = runOnChannel(channel, remaining, runContext);
+          running.add(started);
+          if (givenUp !== undefined) started.kill(givenUp);
+          return started;
+      }, progress);
+      opener.refill(openChannels);
+      opening.then(
+          (run) => {
+            void run.done.then(() => finished(run));
+            if (givenUp !== undefined) return;
+            stopWaiting();
+            run.result.then(resolve, reject);
+          },
+          (error: unknown) => {
+            stopWaiting();
+            openChannels--;
+            release();
+            if (givenUp === undefined) reject(error instanceof Error ? error : new Error(String(error)));
+          },
+        );
+    });
   };
 
   const endConnection = async (): Promise<void> => {
@@ -185,6 +236,10 @@ export function createSshConnection(ctx: SshConnectionContext): SshConnection {
       return openChannels;
     },
     exec,
+    keepSpareChannels: (count, budget, onRefused) => opener.keepSpares(count, budget, onRefused),
+    get spareChannels() {
+      return opener.spares;
+    },
     ping: () =>
       new Promise<boolean>((resolve) => {
         if (!open || !sendKeepalive(client, () => resolve(open))) resolve(false);

@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+import type { ClientChannel } from 'ssh2';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectionError } from '@rexec/adapters';
@@ -7,7 +9,7 @@ import { runTsScript } from '../../../test/support/run-ts-script.js';
 import { isChannelRefusedError } from './channel-refused-error.js';
 import { connectSsh } from './connect-ssh.js';
 import type { SshConnection } from './ssh-connection.js';
-import { canSendKeepalive, sendSignalRequest } from './ssh2-internals.js';
+import { canOpenSpareChannels, canSendKeepalive, openSpareChannel, requestExec, sendSignalRequest, SSH2_MAX_WINDOW, SSH2_PACKET_SIZE } from './ssh2-internals.js';
 
 const host = testHost();
 
@@ -42,6 +44,30 @@ describe('connection lifecycle against OpenSSH sshd', () => {
       });
     });
     expect(sent).toEqual([true, true, false]);
+    await conn.close();
+  });
+
+  it('uses the ssh2 internals spare channels rely on (a channel opened ahead, its exec request sent later) in this ssh2 version', async () => {
+    const require = createRequire(import.meta.url);
+    const channelModule = require(require.resolve('ssh2/lib/Channel.js')) as { MAX_WINDOW: number; PACKET_SIZE: number };
+    expect([channelModule.MAX_WINDOW, channelModule.PACKET_SIZE]).toEqual([SSH2_MAX_WINDOW, SSH2_PACKET_SIZE]);
+    const conn = await connectSsh(resolveTestHost(host));
+    expect(canOpenSpareChannels(conn.client)).toBe(true);
+    const channel = await new Promise<ClientChannel>((resolve, reject) => {
+      const sent = openSpareChannel(conn.client, (error, opened) => (error === undefined && opened !== undefined ? resolve(opened) : reject(error ?? new Error('no channel'))));
+      if (!sent) reject(new Error('openSpareChannel sent nothing'));
+    });
+    const output = await new Promise<string>((resolve, reject) => {
+      let text = '';
+      const sent = requestExec(channel, 'echo spare', (error) => {
+        if (error !== undefined) return reject(error);
+        channel.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        channel.on('close', () => resolve(text));
+        channel.end();
+      });
+      if (!sent) reject(new Error('requestExec sent nothing'));
+    });
+    expect(output).toBe('spare\n');
     await conn.close();
   });
 

@@ -21,9 +21,19 @@ export interface ChannelRunContext {
 }
 
 export interface RunningCommand {
+  /** The command's outcome: settles at its exit, or at most `SETTLE_AFTER_KILL_MS` after a kill began. */
   readonly result: Promise<ExecResult>;
+  /** Resolves once the channel is really closed (a kill on a silent transport can take its full bounded sequence). */
+  readonly done: Promise<void>;
   kill(reason: KillReason): void;
 }
+
+/**
+ * How long a killed command's result may wait for the channel to report its end. Past it, the result
+ * settles with what the command printed (its deadline holds whatever the transport does) and the remote
+ * kill and channel close go on in the background, each step bounded by `forceKillAfterDelay`.
+ */
+export const SETTLE_AFTER_KILL_MS = 200;
 
 function exitCodeOf(signal: string): number {
   return 128 + (constants.signals[signal as NodeJS.Signals] ?? 0);
@@ -58,6 +68,7 @@ export function runOnChannel(channel: ClientChannel, spec: ExecSpec, ctx: Channe
   const kill = (reason: KillReason): void => {
     if (finished || killReason !== undefined) return;
     killReason = reason;
+    later(SETTLE_AFTER_KILL_MS, () => settleKilled(undefined));
     signalRemote('TERM');
     later(ctx.forceKillAfterDelay, () => {
       signalRemote('KILL');
@@ -78,7 +89,36 @@ export function runOnChannel(channel: ClientChannel, spec: ExecSpec, ctx: Channe
   );
 
   let settle: { resolve: (result: ExecResult) => void; reject: (error: unknown) => void } | undefined;
+  let settled = false;
   const result = new Promise<ExecResult>((resolve, reject) => (settle = { resolve, reject }));
+  let closed: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => (closed = resolve));
+
+  const resolveWith = (value: ExecResult): void => {
+    if (settled) return;
+    settled = true;
+    settle?.resolve(value);
+  };
+  const rejectWith = (error: unknown): void => {
+    if (settled) return;
+    settled = true;
+    settle?.reject(error);
+  };
+
+  /** The result of a command we ended, with what it printed so far (the exit it reported, if it did). */
+  function settleKilled(signal: string | null | undefined): void {
+    const name = signal ?? `SIG${lastSignal}`;
+    resolveWith({
+      stdout: stdout.text(),
+      stderr: stderr.text(),
+      exitCode: exit?.code ?? exitCodeOf(name),
+      signal: exit?.code === null || exit === undefined ? name : null,
+      timedOut: killReason === 'timeout',
+      isCanceled: killReason === 'abort' || killReason === 'dispose',
+      isMaxBuffer: killReason === 'maxBuffer',
+      duration: ctx.now() - started,
+    });
+  }
 
   function finish(): void {
     if (finished) return;
@@ -88,26 +128,17 @@ export function runOnChannel(channel: ClientChannel, spec: ExecSpec, ctx: Channe
     pgidFilter.end();
     stdout.end();
     stderr.end();
+    closed();
     const failure = streams.callbackFailure();
-    if (failure !== undefined) return settle?.reject(failure.error);
+    if (failure !== undefined) return rejectWith(failure.error);
     if (exit === undefined && (killReason === undefined || !ctx.transportOpen())) {
-      if (ctx.transportOpen()) return settle?.reject(new ConnectionError(noExitStatusMessage(ctx.target), ctx.target));
+      if (ctx.transportOpen()) return rejectWith(new ConnectionError(noExitStatusMessage(ctx.target), ctx.target, { started: true }));
       const cause = ctx.transportError();
       const message = connectionLostMessage(ctx.target, 'the connection closed while the command ran');
-      return settle?.reject(new ConnectionError(message, ctx.target, cause === undefined ? {} : { cause }));
+      return rejectWith(new ConnectionError(message, ctx.target, cause === undefined ? { started: true } : { cause, started: true }));
     }
-    if (stdinError !== undefined && killReason === undefined) return settle?.reject(stdinError);
-    const signal = exit === undefined ? `SIG${lastSignal}` : exit.signal;
-    settle?.resolve({
-      stdout: stdout.text(),
-      stderr: stderr.text(),
-      exitCode: exit?.code ?? exitCodeOf(signal ?? 'SIGTERM'),
-      signal: exit?.code === null || exit === undefined ? signal : null,
-      timedOut: killReason === 'timeout',
-      isCanceled: killReason === 'abort' || killReason === 'dispose',
-      isMaxBuffer: killReason === 'maxBuffer',
-      duration: ctx.now() - started,
-    });
+    if (stdinError !== undefined && killReason === undefined) return rejectWith(stdinError);
+    settleKilled(exit === undefined ? undefined : exit.signal);
   }
   channel.on('error', () => undefined); // permanent: a reset channel must never crash the process
   channel.stderr.on('error', () => undefined);
@@ -122,7 +153,7 @@ export function runOnChannel(channel: ClientChannel, spec: ExecSpec, ctx: Channe
   writeStdin(channel, spec.stdin, (error) => (stdinError = error));
 
   const disarm = armKillTriggers(spec, kill);
-  return { result, kill };
+  return { result, done, kill };
 }
 
 function writeStdin(channel: ClientChannel, stdin: ExecSpec['stdin'], onError: (error: unknown) => void): void {

@@ -19,6 +19,15 @@
 import type { ExecResult, ExecSpec } from '@rexec/adapters';
 import type { Client } from 'ssh2';
 
+/** How the pool runs a command on a connection. */
+export interface ExecOptions {
+  /**
+   * Ms the channel may take to open before the connection is taken as dead: it is closed and the command
+   * rejects with a ConnectionError (`started: false`) that the pool retries elsewhere.
+   */
+  readonly openTimeout?: number | undefined;
+}
+
 /**
  * One live ssh2 connection to one target. Created by `connectSsh`, owned by the pool.
  * This interface is the seam between the connection layer (connect, auth, host keys, exec)
@@ -42,7 +51,7 @@ export interface SshConnection {
    * (see ExecResult). Rejects with `ChannelRefusedError` when the server refused the channel
    * before anything ran (safe to retry elsewhere), or `ConnectionError` when the transport was lost.
    */
-  exec(spec: ExecSpec): Promise<ExecResult>;
+  exec(spec: ExecSpec, options?: ExecOptions): Promise<ExecResult>;
   /** Registers a listener called once when the transport closes; `error` is set when it failed. */
   onClose(listener: (error: Error | undefined) => void): void;
   /**
@@ -50,6 +59,14 @@ export interface SshConnection {
    * answers, false when it cannot be sent. It never settles if the server stays silent: bound it.
    */
   ping(): Promise<boolean>;
+  /**
+   * Keeps up to `count` session channels open ahead of commands (spares), within `budget()` channels in all
+   * (commands running plus spares). A spare the server refuses calls `onRefused(channelsHeld)`: the server's
+   * real limit. Spares never keep the process alive and close with the connection.
+   */
+  keepSpareChannels(count: number, budget: () => number, onRefused: (channelsHeld: number) => void): void;
+  /** Spare channels open now. */
+  readonly spareChannels: number;
   /** Ends the connection; resolves once it is closed. Idempotent. */
   close(): Promise<void>;
 }

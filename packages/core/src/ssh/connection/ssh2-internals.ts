@@ -9,6 +9,9 @@
  * - exit status: ssh2 emits a channel's `'exit'` synchronously while parsing; when the exit-status packet
  *   arrives in the same TCP chunk as the exec reply, that happens before a listener attached after
  *   `await` can hear it. ssh2 also records it on the channel (`_exit`), which `recordedExit` reads.
+ * - spare channels: ssh2's `client.exec` opens a session channel, waits for its confirmation, then sends
+ *   the exec request: two round trips. `openSpareChannel` does the first part ahead of any command (as
+ *   ssh2's `openChannel` does) and `requestExec` the second (as its `reqExec` does), so a command costs one.
  */
 import type { Client, ClientChannel } from 'ssh2';
 
@@ -68,4 +71,76 @@ export function recordedExit(channel: ClientChannel): { code: number | null; sig
   const exit = (channel as unknown as { _exit?: { code?: unknown; signal?: unknown } })._exit;
   if (typeof exit !== 'object' || exit === null || exit.code === undefined) return undefined;
   return { code: typeof exit.code === 'number' ? exit.code : null, signal: typeof exit.signal === 'string' ? exit.signal : null };
+}
+
+/** The window and packet size ssh2 announces for the channels it opens (lib/Channel.js); a spare must match. */
+export const SSH2_MAX_WINDOW = 2 * 1024 * 1024;
+export const SSH2_PACKET_SIZE = 32 * 1024;
+
+interface ChannelManagerLike {
+  add?: unknown;
+}
+interface SessionClientLike {
+  _chanMgr?: ChannelManagerLike;
+  _protocol?: { session?: unknown };
+  _sock?: { writable?: boolean };
+}
+interface ExecChannelLike {
+  outgoing?: { id?: unknown; state?: unknown };
+  _callbacks?: unknown;
+  _client?: { _protocol?: { exec?: unknown } };
+  subtype?: string;
+  allowHalfOpen?: boolean;
+}
+
+/** Whether session channels can be opened ahead of their command on this client (spare channels). */
+export function canOpenSpareChannels(client: Client): boolean {
+  const internal = client as unknown as SessionClientLike;
+  return typeof internal._chanMgr?.add === 'function' && typeof internal._protocol?.session === 'function';
+}
+
+/**
+ * Opens a session channel with no request on it yet (a spare): what ssh2's `client.exec` does before it
+ * sends the exec request, so a command can later take it and cost one round trip instead of two.
+ * False when it could not be sent (then `onOpen` is never called). Throws `Not connected`, as ssh2's own
+ * `exec` does, once the socket is no longer writable.
+ */
+export function openSpareChannel(client: Client, onOpen: (error: Error | undefined, channel: ClientChannel | undefined) => void): boolean {
+  if (!canOpenSpareChannels(client)) return false;
+  if ((client as unknown as SessionClientLike)._sock?.writable !== true) throw new Error('Not connected');
+  const internal = client as unknown as { _chanMgr: { add: (handler: unknown) => number }; _protocol: { session: (id: number, window: number, packet: number) => void } };
+  const handler = (error: Error | undefined, channel: ClientChannel | undefined): void => onOpen(error, channel);
+  (handler as { type?: string }).type = 'session';
+  try {
+    const id = internal._chanMgr.add(handler);
+    if (id === -1) return false;
+    internal._protocol.session(id, SSH2_MAX_WINDOW, SSH2_PACKET_SIZE);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Sends the exec request on an open session channel, as ssh2's `client.exec` does once its channel opened;
+ * `onReply` runs inside ssh2's parse of the reply (listeners attached there miss nothing). False when the
+ * request could not be sent (then `onReply` is never called).
+ */
+export function requestExec(channel: ClientChannel, command: string, onReply: (error: Error | undefined) => void): boolean {
+  const internal = channel as unknown as ExecChannelLike;
+  const protocol = internal._client?._protocol;
+  const id = internal.outgoing?.id;
+  if (internal.outgoing?.state !== 'open' || typeof id !== 'number' || !Array.isArray(internal._callbacks) || typeof protocol?.exec !== 'function') return false;
+  try {
+    internal._callbacks.push((failed: unknown) => {
+      if (failed !== false && failed !== undefined) return onReply(new Error('Unable to exec'));
+      internal.subtype = 'exec';
+      internal.allowHalfOpen = true;
+      onReply(undefined);
+    });
+    (protocol.exec as (id: number, command: string, wantReply: boolean) => void).call(protocol, id, command, true);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -16,7 +16,7 @@ describe('SSH pool options', () => {
       target: TARGET, min: 0, max: 5, idle: 60_000, acquire: 10_000, queueTimeout: 10_000, maxConnecting: 4,
       validate: true, validateInterval: 30_000, validateOnBorrow: true, validateOnReturn: false, queueSize: 100,
       queuePriority: 'fifo', retryAttempts: 3, retryDelay: 1000, recreateOnError: true, leaseWarning: 60_000,
-      circuitBreaker: { enabled: true, threshold: 5, timeout: 30_000, resetTimeout: 60_000, successThreshold: 1 },
+      circuitBreaker: { enabled: true, threshold: 5, timeout: 30_000, resetTimeout: 60_000, successThreshold: 1, probeInterval: 1000 },
     });
     expect(maxChannels).toBe(8);
     expect(validator).toBeUndefined();
@@ -65,6 +65,15 @@ describe('SSH pool options', () => {
     expect(configError(() => normalizeSshPoolOptions({ target: 'x' } as never, TARGET, {})).option).toBe('pool.target');
     // An env maximum below an explicit minimum is caught like the options themselves.
     expect(configError(() => normalizeSshPoolOptions({ min: 3 }, TARGET, { SSH_POOL_MAX_CONNECTIONS: '2' })).option).toBe('pool.min');
+  });
+
+  it('takes channelOpenTimeout (default 5000) and turns maxLeases away towards maxChannels', () => {
+    expect(normalizeSshPoolOptions({}, TARGET, {}).channelOpenTimeout).toBe(5000);
+    expect(normalizeSshPoolOptions({ channelOpenTimeout: 800 }, TARGET, {}).channelOpenTimeout).toBe(800);
+    expect(configError(() => normalizeSshPoolOptions({ channelOpenTimeout: 0 }, TARGET, {})).option).toBe('pool.channelOpenTimeout');
+    const leases = configError(() => normalizeSshPoolOptions({ maxLeases: 4 }, TARGET, {}));
+    expect(leases.option).toBe('pool.maxLeases');
+    expect(leases.message).toContain('maxChannels');
   });
 
   it('keys pools by identity and resolved options, functions by identity', () => {

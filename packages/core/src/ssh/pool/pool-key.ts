@@ -10,7 +10,7 @@ import type { ResolvedSshPoolOptions } from './normalize-ssh-pool-options.js';
 export type ObjectIds = (value: object) => number;
 
 export function poolKey(identityKey: string, options: ResolvedSshPoolOptions, idOf: ObjectIds): string {
-  const signature = JSON.stringify({ ...options.pool, maxChannels: options.maxChannels, validator: options.validator }, (_key, value: unknown) => {
+  const signature = JSON.stringify({ ...options.pool, maxChannels: options.maxChannels, channelOpenTimeout: options.channelOpenTimeout, spareChannels: options.spareChannels, validator: options.validator }, (_key, value: unknown) => {
     if (typeof value === 'function') return `fn#${idOf(value)}`;
     if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
     return value;

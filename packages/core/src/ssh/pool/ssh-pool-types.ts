@@ -57,6 +57,10 @@ export interface PooledSshConnection {
 export interface SshPoolOptions extends Omit<PoolOptions<PooledSshConnection>, 'target'> {
   /** Concurrent commands one connection may carry (lowered per connection when sshd refuses a channel). Default 8. */
   maxChannels?: number;
+  /** Ms a channel may take to open before its connection is taken as dead (closed; the command moves to another). Default 5000. */
+  channelOpenTimeout?: number;
+  /** Session channels each connection keeps open ahead of commands, so a command costs one round trip. Default 1; 0 turns them off. */
+  spareChannels?: number;
 }
 
 /**

@@ -9,7 +9,7 @@
  * A channel the server refuses (sshd `MaxSessions` below `maxChannels`) lowers that connection's lease limit
  * and the command tries again at the front of the queue: it never fails because of it.
  */
-import { canceledBeforeStart, ConfigError, isConnectionError, type ExecResult, type ExecSpec } from '@rexec/adapters';
+import { AcquireTimeoutError, canceledBeforeStart, ConfigError, isConnectionError, timedOutBeforeStart, type ExecResult, type ExecSpec } from '@rexec/adapters';
 import { Pool, type Lease } from '../../pool/pool.js';
 import type { EventMethods } from '../../pool/safe-emitter.js';
 import type { PoolEvents, PoolFactory } from '../../pool/types.js';
@@ -48,6 +48,17 @@ export function refusalPause(refusals: number): number {
   return Math.min(250, 5 * 2 ** Math.max(0, refusals - 1));
 }
 
+/** Moves of one command that did not start (its connection was lost or silent) before its error is final. */
+const MAX_NOT_STARTED_TRIES = 3;
+
+/** Where a command stands after a try that did not start it. */
+interface Retry {
+  /** Tries lost to a connection (not to a refusal). */
+  readonly tries: number;
+  readonly refusals: number;
+  readonly cause: unknown;
+}
+
 export function createSshPool(resolved: ResolvedSshOptions, options: ResolvedSshPoolOptions, deps: SshPoolDeps): SshPool {
   const target = resolved.target;
   const usage = createConnectionUsage();
@@ -62,6 +73,10 @@ export function createSshPool(resolved: ResolvedSshOptions, options: ResolvedSsh
     async create() {
       const conn = await deps.connect(resolved);
       conn.onClose(() => onTransportClosed(conn));
+      // Spares count against the connection's channel budget; one the server refuses shows its real limit.
+      if (options.spareChannels > 0) {
+        conn.keepSpareChannels(options.spareChannels, () => pool.leaseLimit(conn) ?? options.maxChannels, (held) => pool.limitLeases(conn, held));
+      }
       return conn;
     },
     async destroy(conn) {
@@ -85,42 +100,69 @@ export function createSshPool(resolved: ResolvedSshOptions, options: ResolvedSsh
     });
   }
 
-  const timeoutOf = (startedAt: number): number => Math.min(acquireTimeout, queueTimeout) - (clock.now() - startedAt);
+  const execOptions = { openTimeout: options.channelOpenTimeout };
 
-  /** After a refused channel: the command keeps its turn and its deadline. */
-  const retryRefused = (spec: ExecSpec, startedAt: number, refusals: number, cause: unknown): Promise<ExecResult> => {
-    const timeout = timeoutOf(startedAt);
-    const lease = pool.lease({ retry: true, cause, timeout: Math.max(1, timeout), ...(spec.signal === undefined ? {} : { signal: spec.signal }) });
-    return lease.then((held) => runOn(held, spec, startedAt, refusals), (error: unknown) => notStarted(spec, error));
+  /**
+   * One try at getting a channel for the command. Its deadline covers the whole path: the wait in the queue,
+   * connecting, the borrow check, opening the channel and running (what is left of `spec.timeout` at each step).
+   */
+  const attempt = (spec: ExecSpec, startedAt: number, retry: Retry | undefined): Promise<ExecResult> => {
+    if (retry === undefined && spec.timeout === undefined) {
+      const lease = spec.signal === undefined ? pool.lease() : pool.lease({ signal: spec.signal });
+      return lease.then((held) => runOn(held, spec, startedAt, undefined), (error: unknown) => notStarted(spec, error));
+    }
+    const waited = clock.now() - startedAt;
+    const commandLeft = spec.timeout === undefined ? Infinity : spec.timeout - waited;
+    const queueLeft = Math.min(acquireTimeout, queueTimeout) - waited;
+    if (commandLeft <= 0) return Promise.resolve(timedOutBeforeStart(waited));
+    if (queueLeft <= 0) return Promise.reject(new AcquireTimeoutError(target, Math.min(acquireTimeout, queueTimeout), retry?.cause));
+    const lease = pool.lease({
+      timeout: Math.max(1, Math.min(commandLeft, queueLeft)),
+      ...(spec.signal === undefined ? {} : { signal: spec.signal }),
+      ...(retry === undefined ? {} : { retry: true, cause: retry.cause }),
+    });
+    return lease.then(
+      (held) => runOn(held, spec, startedAt, retry),
+      (error: unknown) => {
+        // The command's own timeout ran out while it waited: a timed-out command, as if it had started.
+        if (error instanceof AcquireTimeoutError && commandLeft <= queueLeft) return timedOutBeforeStart(clock.now() - startedAt);
+        return notStarted(spec, error);
+      },
+    );
   };
 
-  const runOn = (lease: Lease<SshConnection>, spec: ExecSpec, startedAt: number, refusals: number): Promise<ExecResult> => {
+  const runOn = (lease: Lease<SshConnection>, spec: ExecSpec, startedAt: number, retry: Retry | undefined): Promise<ExecResult> => {
     if (spec.signal?.aborted === true) {
       void pool.endLease(lease);
       return Promise.resolve(canceledBeforeStart());
     }
     const conn = lease.resource;
     usage.record(conn);
-    return conn.exec(spec).then(
+    const left = spec.timeout === undefined ? spec : { ...spec, timeout: Math.max(1, spec.timeout - (clock.now() - startedAt)) };
+    return conn.exec(left, execOptions).then(
       (result) => {
         void pool.endLease(lease);
         return result;
       },
       (error: unknown) => {
-        if (!deps.isChannelRefused(error)) {
-          if (!conn.isOpen || isConnectionError(error)) void pool.destroy(conn, 'error').catch(() => undefined);
+        const tries = retry?.tries ?? 0;
+        if (deps.isChannelRefused(error)) {
+          // The server's real session limit: the channels our other commands hold there.
+          const others = lease.entry.held.length - 1;
+          pool.limitLeases(conn, others);
           void pool.endLease(lease);
-          throw error;
+          const next: Retry = { tries, refusals: (retry?.refusals ?? 0) + 1, cause: error };
+          // Another command of ours holds a session: the next one to finish frees it.
+          if (others > 0) return attempt(spec, startedAt, next);
+          // Nothing else of ours runs there: sshd still counts a session that just closed, or allows none.
+          // Ref'd: the command is pending, so the process must not exit under it.
+          return new Promise<void>((resolve) => setTimeout(resolve, refusalPause(next.refusals))).then(() => attempt(spec, startedAt, next));
         }
-        // The server's real session limit: the channels our other commands hold there.
-        const others = lease.entry.held.length - 1;
-        pool.limitLeases(conn, others);
+        if (!conn.isOpen || isConnectionError(error)) void pool.destroy(conn, 'error').catch(() => undefined);
         void pool.endLease(lease);
-        // Another command of ours holds a session: the next one to finish frees it.
-        if (others > 0) return retryRefused(spec, startedAt, refusals, error);
-        const pause = Math.min(refusalPause(refusals + 1), Math.max(0, timeoutOf(startedAt)));
-        // Ref'd: the command is pending, so the process must not exit under it.
-        return new Promise<void>((resolve) => setTimeout(resolve, pause)).then(() => retryRefused(spec, startedAt, refusals + 1, error));
+        // A command that never started moves to a healthy or new connection; one that started is never rerun.
+        if (isConnectionError(error) && !error.started && tries < MAX_NOT_STARTED_TRIES) return attempt(spec, startedAt, { tries: tries + 1, refusals: retry?.refusals ?? 0, cause: error });
+        throw error;
       },
     );
   };
@@ -135,9 +177,7 @@ export function createSshPool(resolved: ResolvedSshOptions, options: ResolvedSsh
   // kill, sent once the remote pgid is known, reaches it. Checked again when the command gets its channel.
   const run = (spec: ExecSpec): Promise<ExecResult> => {
     if (spec.signal?.aborted === true) return Promise.resolve(canceledBeforeStart());
-    const startedAt = clock.now();
-    const lease = spec.signal === undefined ? pool.lease() : pool.lease({ signal: spec.signal });
-    return lease.then((held) => runOn(held, spec, startedAt, 0), (error: unknown) => notStarted(spec, error));
+    return attempt(spec, clock.now(), undefined);
   };
 
   let closed: Promise<void> | undefined;

@@ -1,0 +1,68 @@
+/**
+ * Spare channels (docs/ssh.md#spare-channels): each pooled connection keeps a session channel open ahead of
+ * commands, so a command sends its exec request at once and costs one round trip instead of two. Measured
+ * through a proxy that delays every chunk 150 ms each way (one round trip = 300 ms), against the real sshd.
+ */
+import { knownHostsFor, startFaultProxy, startSshHost, testHost, type FaultProxy, type SshHost } from '@rexec/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { $ } from '../../src/index.js';
+import { targetOf } from './support.js';
+
+const ONE_WAY_MS = 150;
+const RTT = 2 * ONE_WAY_MS;
+const host = testHost();
+let proxy: FaultProxy;
+let knownHosts: string;
+beforeAll(async () => {
+  proxy = await startFaultProxy({ targetHost: '127.0.0.1', targetPort: host.port, delayMs: ONE_WAY_MS });
+  knownHosts = await knownHostsFor(host, proxy.port);
+});
+afterAll(async () => {
+  await proxy.close();
+});
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** How long one `true` takes on a warm pool (its spare, if any, already open). */
+async function timeOneCommand(spareChannels: number): Promise<number> {
+  const remote = $.ssh(targetOf(host, { port: proxy.port, knownHosts }), { pool: { spareChannels } });
+  try {
+    await remote`true`;
+    await pause(3 * RTT); // the spare opened after that command is ready now
+    const started = performance.now();
+    await remote`true`;
+    return performance.now() - started;
+  } finally {
+    await remote.closePool();
+  }
+}
+
+describe('spare channels', () => {
+  it('a command on a spare costs one round trip; without spares, two (the channel open waits for its confirmation)', async () => {
+    const withSpare = await timeOneCommand(1);
+    const without = await timeOneCommand(0);
+    expect(withSpare).toBeGreaterThanOrEqual(RTT);
+    expect(withSpare).toBeLessThan(1.5 * RTT);
+    expect(without).toBeGreaterThanOrEqual(2 * RTT);
+  }, 30_000);
+});
+
+describe('spare channels against sshd MaxSessions 1', () => {
+  let small: SshHost;
+  beforeAll(async () => {
+    small = await startSshHost({ maxSessions: 1, extraConfig: ['SetEnv SHLVL=1'] });
+  });
+  afterAll(async () => {
+    await small.stop();
+  });
+
+  it('a spare holding the only session never fails a command: the command takes it, and 20 commands all run on one connection', async () => {
+    const remote = $.ssh(targetOf(small), { pool: { max: 1 } });
+    const results = [];
+    for (let i = 0; i < 10; i += 1) results.push(await remote`echo ${i}`);
+    results.push(...(await Promise.all(Array.from({ length: 10 }, (_, i) => remote`echo ${10 + i}`))));
+    expect(results.map((result) => result.stdout)).toEqual(Array.from({ length: 20 }, (_, i) => `${i}\n`));
+    expect(remote.getPoolStats().connectionsCreated).toBe(1);
+    await remote.closePool();
+  });
+});
