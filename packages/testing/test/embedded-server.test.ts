@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSshHost, type SshHost } from '../src/index.js';
+import { connectSsh2 } from './ssh2-connection.js';
 import { ssh2Exec } from './ssh2-exec.js';
 
 describe('the embedded ssh2 server', () => {
@@ -11,6 +12,23 @@ describe('the embedded ssh2 server', () => {
   });
   afterAll(async () => {
     await host?.stop();
+  });
+
+  it("answers without Nagle's delay: small commands on one connection take milliseconds, not the ~40 ms of a delayed ACK", async () => {
+    // Both ends without Nagle: the client as rexec's (setNoDelay), the server as the embedded one must be.
+    const connection = await connectSsh2(host, { noDelay: true });
+    try {
+      const times: number[] = [];
+      for (let i = 0; i < 9; i += 1) {
+        const started = performance.now();
+        expect(await connection.exec('true')).toMatchObject({ code: 0 });
+        times.push(performance.now() - started);
+      }
+      times.sort((a, b) => a - b);
+      expect(times[4]).toBeLessThan(25);
+    } finally {
+      connection.end();
+    }
   });
 
   it('runs `echo ok` over a plain ssh2 client', async () => {

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { connect } from 'node:net';
 import ssh2 from 'ssh2';
 import type { SshHostInfo } from '../src/index.js';
 
@@ -23,6 +24,8 @@ export interface ConnectOptions {
   /** Default: the host's known_hosts. */
   readonly knownHostsPath?: string;
   readonly readyTimeout?: number;
+  /** Turn Nagle's algorithm off on the client's socket, as rexec does. Default false (ssh2's default). */
+  readonly noDelay?: boolean;
 }
 
 /** The base64 key that `knownHostsPath` records for `[127.0.0.1]:port`, or undefined. */
@@ -69,9 +72,11 @@ export function connectSsh2(host: SshHostInfo, options: ConnectOptions = {}): Pr
   return new Promise((resolve, reject) => {
     client.once('ready', () => resolve(connection));
     void closed.then((error) => reject(error ?? new Error('closed before ready')));
+    const sock = options.noDelay === true ? connect({ host: '127.0.0.1', port, noDelay: true }) : undefined;
     client.connect({
       host: '127.0.0.1',
       port,
+      ...(sock === undefined ? {} : { sock }),
       username: host.username,
       privateKey: host.privateKey,
       readyTimeout: options.readyTimeout ?? 10_000,

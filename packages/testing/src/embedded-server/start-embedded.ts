@@ -58,6 +58,8 @@ export async function startEmbeddedServer(files: HostFiles, username: string): P
   });
   const onSocket = (socket: Socket): void => {
     sockets.add(socket);
+    // Nagle's algorithm would hold each small reply for the client's delayed ACK (~40 ms a command), as sshd does not.
+    socket.setNoDelay(true);
     socket.on('error', () => undefined);
     socket.once('close', () => sockets.delete(socket));
     server.injectSocket(socket);
