@@ -11,6 +11,12 @@ import { runOnChannel, type ChannelRunContext, type RunningCommand } from './run
 import type { ExecOptions, SshConnection } from './ssh-connection.js';
 import { sendKeepalive } from './ssh2-internals.js';
 
+/** A command whose channel is being opened: how old it is, and how it fails if the open never completes. */
+interface PendingOpen {
+  readonly startedAt: number;
+  readonly expire: (error: ConnectionError) => void;
+}
+
 /** Everything a live connection needs; built by `connectSsh` once the handshake and auth succeeded. */
 export interface SshConnectionContext {
   readonly id: string;
@@ -62,6 +68,7 @@ export function createSshConnection(ctx: SshConnectionContext): SshConnection {
     if (!open) return;
     open = false;
     keepalive.stop();
+    if (watchdog !== undefined) clearTimeout(watchdog);
     resolveClosed();
     for (const listener of listeners.splice(0)) {
       try {
@@ -106,6 +113,38 @@ export function createSshConnection(ctx: SshConnectionContext): SshConnection {
     );
   };
 
+  // Channels being opened, watched by one timer for the whole connection (not one per command).
+  const pendingOpens = new Set<PendingOpen>();
+  let watchdog: NodeJS.Timeout | undefined;
+  let watchedTimeout = Infinity;
+  const checkOpens = (): void => {
+    watchdog = undefined;
+    const now = ctx.now();
+    let oldest = Infinity;
+    for (const pending of pendingOpens) {
+      if (now - pending.startedAt < watchedTimeout) {
+        oldest = Math.min(oldest, pending.startedAt);
+        continue;
+      }
+      closeError ??= lost(`no channel opened within ${watchedTimeout} ms`);
+      const error = new ConnectionError(channelOpenTimeoutMessage(target, watchedTimeout), target, { cause: closeError });
+      for (const expired of [...pendingOpens]) expired.expire(error);
+      client.destroy();
+      return;
+    }
+    if (oldest !== Infinity) armWatchdog(oldest + watchedTimeout - now);
+  };
+  const armWatchdog = (ms: number): void => {
+    watchdog = setTimeout(checkOpens, Math.max(1, ms));
+    watchdog.unref();
+  };
+  const watchOpen = (pending: PendingOpen, openTimeout: number | undefined): void => {
+    if (openTimeout === undefined || !Number.isFinite(openTimeout)) return;
+    watchedTimeout = openTimeout;
+    pendingOpens.add(pending);
+    if (watchdog === undefined) armWatchdog(openTimeout);
+  };
+
   // One context for every command of this connection (not an object and closures per command).
   const runContext: ChannelRunContext = {
     target,
@@ -132,13 +171,19 @@ export function createSshConnection(ctx: SshConnectionContext): SshConnection {
     retain();
     return new Promise<ExecResult>((resolve, reject) => {
       // The command's deadline and abort hold while its channel opens, too. Given up on, a channel that opens
-      // later runs its command killed at once; the open-timeout closes the transport (a silent connection).
+      // later runs its command killed at once.
       let givenUp: KillReason | undefined;
       let deadline: NodeJS.Timeout | undefined;
-      let openTimer: NodeJS.Timeout | undefined;
+      const progress: OpenProgress = { execSent: false };
+      const pending: PendingOpen = {
+        startedAt: openedAt,
+        // No channel within `openTimeout`: the transport is silent. It is closed; the command gets a ConnectionError
+        // (`started` if its exec request had gone out) that the pool retries elsewhere when it had not.
+        expire: (error) => giveUp('dispose', () => reject(progress.execSent ? mayHaveStarted(error) : error)),
+      };
       const stopWaiting = (): void => {
-        clearTimeout(deadline);
-        clearTimeout(openTimer);
+        pendingOpens.delete(pending);
+        if (deadline !== undefined) clearTimeout(deadline);
         spec.signal?.removeEventListener('abort', onAbort);
       };
       const giveUp = (reason: KillReason, outcome: () => void): void => {
@@ -150,46 +195,40 @@ export function createSshConnection(ctx: SshConnectionContext): SshConnection {
       const onAbort = (): void => giveUp('abort', () => resolve(canceledBeforeStart()));
       spec.signal?.addEventListener('abort', onAbort, { once: true });
       if (spec.timeout !== undefined) deadline = setTimeout(() => giveUp('timeout', () => resolve(timedOutBeforeStart(ctx.now() - openedAt))), spec.timeout);
-      const progress: OpenProgress = { execSent: false };
-      const openTimeout = options.openTimeout;
-      if (openTimeout !== undefined && Number.isFinite(openTimeout)) {
-        openTimer = setTimeout(() => {
-          const error = new ConnectionError(channelOpenTimeoutMessage(target, openTimeout), target);
-          giveUp('dispose', () => reject(progress.execSent ? mayHaveStarted(error) : error));
-          closeError ??= lost(`no channel opened within ${openTimeout} ms`);
-          client.destroy();
-        }, openTimeout);
-      }
-      const finished = (run: RunningCommand): void => {
-        running.delete(run);
-        opener.noteChannelClosed();
-        openChannels--;
-        release();
-        opener.refill(openChannels);
-      };
-      const opening = opener.open(command, (channel) => {
+      watchOpen(pending, options.openTimeout);
+      const opening = opener.open(
+        command,
+        (channel) => {
           // What is left of the command's timeout once its channel is open.
           const remaining = spec.timeout === undefined || givenUp !== undefined ? spec : { ...spec, timeout: Math.max(1, spec.timeout - (ctx.now() - openedAt)) };
           const started = runOnChannel(channel, remaining, runContext);
           running.add(started);
           if (givenUp !== undefined) started.kill(givenUp);
           return started;
-      }, progress);
+        },
+        progress,
+      );
       opener.refill(openChannels);
       opening.then(
-          (run) => {
-            void run.done.then(() => finished(run));
-            if (givenUp !== undefined) return;
-            stopWaiting();
-            run.result.then(resolve, reject);
-          },
-          (error: unknown) => {
-            stopWaiting();
+        (run) => {
+          void run.done.then(() => {
+            running.delete(run);
+            opener.noteChannelClosed();
             openChannels--;
             release();
-            if (givenUp === undefined) reject(error instanceof Error ? error : new Error(String(error)));
-          },
-        );
+            opener.refill(openChannels);
+          });
+          if (givenUp !== undefined) return;
+          stopWaiting();
+          run.result.then(resolve, reject);
+        },
+        (error: unknown) => {
+          stopWaiting();
+          openChannels--;
+          release();
+          if (givenUp === undefined) reject(error instanceof Error ? error : new Error(String(error)));
+        },
+      );
     });
   };
 
