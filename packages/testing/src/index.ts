@@ -6,6 +6,8 @@
  *    knownHostsPath, hostKeyFingerprint, kind, logPath }`; connect with `privateKey` and `knownHostsPath`.
  *  - A host of your own (other sshd settings, a host to break): `const h = await startSshHost({ maxSessions: 2 })`
  *    then `await h.stop()` in `afterAll`. `kind: 'embedded'` forces the ssh2 server.
+ *  - Many hosts cheaply (host groups): `const set = await startSshHosts(8)` → `set.hosts`, eight distinct
+ *    `127.0.0.k:port` logins served by ONE sshd listening on 127.0.0.1 … 127.0.0.8; `await set.stop()`.
  *  - REXEC_TEST_SSHD=openssh makes a missing sshd an error (CI); =embedded forces the ssh2 server.
  *    REXEC_TEST_SSHD_LOG=1 prints the host log at teardown (it is printed anyway when a test failed).
  *  - The server runs as the current user with throwaway keys in a 0700 temp dir, removed by `stop()`.
@@ -16,6 +18,7 @@
  *    and never says a byte (an SSH handshake that never starts).
  */
 export { startSshHost } from './start-ssh-host.js';
+export { startSshHosts, type SshHostSet } from './start-ssh-hosts.js';
 export { testHost } from './test-host.js';
 export { findSshd } from './find-sshd.js';
 export { fingerprintOf } from './keys.js';

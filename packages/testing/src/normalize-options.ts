@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+import { isLoopback } from './loopback.js';
 import type { SshHostKind, StartSshHostOptions } from './types.js';
 
 export interface ResolvedStartSshHostOptions {
@@ -7,12 +9,13 @@ export interface ResolvedStartSshHostOptions {
   readonly maxSessions: number;
   readonly maxStartups: string;
   readonly extraConfig: readonly string[];
+  readonly extraAddresses: readonly string[];
   readonly sshdPath: string | undefined;
   readonly env: NodeJS.ProcessEnv;
 }
 
 const DEFAULTS = Object.freeze({ kind: 'auto', maxSessions: 10, maxStartups: '100:30:200', extraConfig: [] as string[] });
-const KNOWN_KEYS = new Set(['kind', 'maxSessions', 'maxStartups', 'extraConfig', 'sshdPath', 'env']);
+const KNOWN_KEYS = new Set(['kind', 'maxSessions', 'maxStartups', 'extraConfig', 'extraAddresses', 'sshdPath', 'env']);
 const KINDS = new Set(['auto', 'openssh', 'embedded']);
 
 /** Applies defaults and `REXEC_TEST_SSHD`; rejects unknown keys and bad values with a message naming them. */
@@ -37,7 +40,12 @@ export function normalizeStartSshHostOptions(options: StartSshHostOptions = {}):
   }
   const extraConfig = options.extraConfig ?? DEFAULTS.extraConfig;
   if (extraConfig.some((line) => line.includes('\n'))) throw new TypeError('startSshHost: extraConfig lines must not contain newlines');
+  const extraAddresses = options.extraAddresses ?? [];
+  for (const address of extraAddresses) {
+    if (isIP(address) !== 4 || !isLoopback(address)) throw new TypeError(`startSshHost: extraAddresses must be IPv4 loopback addresses (127.x.x.x), got ${JSON.stringify(address)}`);
+  }
+  if (extraAddresses.length > 0 && kind === 'embedded') throw new TypeError('startSshHost: extraAddresses needs OpenSSH sshd (kind: embedded listens on 127.0.0.1 only)');
   const sshdPath = options.sshdPath;
   if (sshdPath !== undefined && (typeof sshdPath !== 'string' || sshdPath === '')) throw new TypeError('startSshHost: sshdPath must be a path');
-  return Object.freeze({ kind, requireOpenSsh: kind === 'openssh', maxSessions, maxStartups, extraConfig, sshdPath, env });
+  return Object.freeze({ kind, requireOpenSsh: kind === 'openssh', maxSessions, maxStartups, extraConfig, extraAddresses, sshdPath, env });
 }

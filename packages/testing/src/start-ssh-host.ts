@@ -98,6 +98,7 @@ async function startServer(files: HostFiles, options: ReturnType<typeof normaliz
     const where = options.sshdPath ?? 'on PATH or at /usr/sbin/sshd';
     throw new Error(`OpenSSH sshd is required (REXEC_TEST_SSHD=openssh or kind: openssh) but was not found ${where}; install openssh-server`);
   }
+  if (options.extraAddresses.length > 0) throw new Error('startSshHost: extraAddresses needs OpenSSH sshd, which was not found; install openssh-server');
   if (options.kind === 'auto') {
     console.warn(`[@rexec/testing] OpenSSH sshd not found (${options.sshdPath ?? 'PATH, /usr/sbin/sshd'}): using the embedded ssh2-based server instead`);
   }

@@ -58,6 +58,11 @@ export interface StartSshHostOptions {
   readonly maxStartups?: string;
   /** Extra sshd_config lines, written first so they win (sshd keeps the first value of a keyword). */
   readonly extraConfig?: readonly string[];
+  /**
+   * More loopback addresses (`127.0.0.2`, ...) the sshd listens on, on the same port as 127.0.0.1: one
+   * server that answers as several distinct `host:port` targets (`startSshHosts`). OpenSSH only.
+   */
+  readonly extraAddresses?: readonly string[];
   /** Where sshd is. Default: `sshd` on PATH, else `/usr/sbin/sshd`. A path that is not executable counts as missing. */
   readonly sshdPath?: string;
   /** Environment to read `PATH` and `REXEC_TEST_SSHD` from. Default `process.env`. */

@@ -14,6 +14,7 @@ export function buildSshdConfig(files: HostFiles, port: number, options: Resolve
     ...options.extraConfig,
     'SetEnv SHLVL=1',
     `ListenAddress 127.0.0.1:${port}`,
+    ...options.extraAddresses.map((address) => `ListenAddress ${address}:${port}`),
     `HostKey ${files.hostKey.privateKeyPath}`,
     `AuthorizedKeysFile ${files.authorizedKeysPath}`,
     'PidFile none',
