@@ -27,3 +27,11 @@ export {
   isPoolClosedError,
   isCircuitOpenError,
 } from './pool-errors.js';
+export {
+  NoHealthyHostError,
+  HostNotRunError,
+  isNoHealthyHostError,
+  isHostNotRunError,
+  type HostFailure,
+  type HostNotRunReason,
+} from './group-errors.js';

@@ -59,3 +59,16 @@ export function circuitOpenMessage(target: string, retryAfter: number, lastFailu
   const last = lastFailure === undefined ? '' : `; last failure: ${describe(lastFailure)}`;
   return `Circuit breaker open for ${target} after repeated failures; failing fast, retry after ${Math.round(retryAfter)} ms${last}`;
 }
+
+/** One line per host: `target: why` (the host's last failure). */
+export function noHealthyHostMessage(group: string, failures: readonly { readonly target: string; readonly error: unknown }[]): string {
+  const lines = failures.map(({ target, error }) => `  ${target}: ${error === undefined ? 'skipped (no failure recorded)' : describe(error).split('\n')[0]}`);
+  return `No healthy host in ${group} to run the command (${failures.length} host${failures.length === 1 ? '' : 's'}, each skipped or failed before the command started); last failure per host:\n${lines.join('\n')}`;
+}
+
+export function hostNotRunMessage(target: string, reason: 'maxFailures' | 'failFast' | 'stopped', failed: number, maxFailures?: number): string {
+  const hosts = `${failed} host${failed === 1 ? '' : 's'} failed`;
+  if (reason === 'maxFailures') return `Not run on ${target}: the run stopped starting hosts after ${hosts}, more than maxFailures (${maxFailures ?? 0})`;
+  if (reason === 'failFast') return `Not run on ${target}: the run stopped at the first failure (failFast)`;
+  return `Not run on ${target}: the run was stopped before this host's turn`;
+}

@@ -9,7 +9,9 @@ export type RexecErrorCode =
   | 'ERR_POOL_EXHAUSTED'
   | 'ERR_ACQUIRE_TIMEOUT'
   | 'ERR_POOL_CLOSED'
-  | 'ERR_CIRCUIT_OPEN';
+  | 'ERR_CIRCUIT_OPEN'
+  | 'ERR_NO_HEALTHY_HOST'
+  | 'ERR_HOST_NOT_RUN';
 
 export interface RexecErrorOptions {
   readonly cause?: unknown;
