@@ -1,6 +1,7 @@
 /**
  * A TCP proxy on loopback in front of a test host, with a switch for network faults: freeze (a network
- * that goes silent without closing anything), thaw, and reset (every connection torn down with a RST).
+ * that goes silent without closing anything), freezeOpen (only the connections open now go silent: the
+ * path they took died, new connections get through), thaw, and reset (every connection torn down with a RST).
  */
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { requireLoopback } from './loopback.js';
@@ -21,6 +22,8 @@ export interface FaultProxyStats {
   /** Client connections open now (the same as `connections`). */
   readonly open: number;
   readonly frozen: boolean;
+  /** Client connections frozen now (by `freeze()` or `freezeOpen()`). */
+  readonly frozenConnections: number;
   /** Bytes forwarded from clients to the target, and from the target to clients. */
   readonly bytesToTarget: number;
   readonly bytesToClient: number;
@@ -33,6 +36,7 @@ export interface FaultProxy {
   readonly port: number;
   /** Client connections open now. */
   readonly connections: number;
+  /** True from `freeze()` to `thaw()` (new connections are frozen too); `freezeOpen()` leaves it false. */
   readonly frozen: boolean;
   /**
    * Stops forwarding in both directions, on every open and every future connection, without closing
@@ -42,7 +46,13 @@ export interface FaultProxy {
    * completes TCP handshakes and acknowledges segments: SSH keepalives go unanswered, TCP keepalives do not.
    */
   freeze(): void;
-  /** Resumes forwarding: what was held back is delivered, then traffic flows again. */
+  /**
+   * Freezes the connections open now, as `freeze()` does, and only them: connections accepted later are
+   * forwarded as usual (a client that reconnects gets through, its old connections stay silent). Returns
+   * how many it froze.
+   */
+  freezeOpen(): number;
+  /** Resumes forwarding on every frozen connection: what was held back is delivered, then traffic flows again. */
   thaw(): void;
   /** Tears down every open connection at once, both sides, with a RST (`resetAndDestroy`); returns how many. */
   reset(): number;
@@ -68,6 +78,8 @@ interface Link {
   readonly held: (() => void)[];
   /** The sockets whose reading waits for the other side to drain (resumed by 'drain', not by thaw). */
   readonly waitingForDrain: Set<Socket>;
+  /** Nothing is forwarded while true (set by `freeze()`, `freezeOpen()` or a connection accepted while frozen). */
+  frozen: boolean;
 }
 
 /**
@@ -94,7 +106,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   let resets = 0;
 
   const later = (link: Link, action: () => void): void => {
-    if (frozen) link.held.push(action);
+    if (link.frozen) link.held.push(action);
     else action();
   };
 
@@ -114,7 +126,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     });
     to.on('drain', () => {
       link.waitingForDrain.delete(from);
-      if (!frozen) from.resume();
+      if (!link.frozen) from.resume();
     });
     const afterDelay = (action: () => void): void => void (delayMs > 0 ? setTimeout(action, delayMs) : action());
     from.once('end', () => afterDelay(() => later(link, () => to.end())));
@@ -126,7 +138,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const server = createServer((client) => {
     accepted++;
     const upstream = connect({ host: targetHost, port: targetPort });
-    const link: Link = { sockets: [client, upstream], held: [], waitingForDrain: new Set() };
+    const link: Link = { sockets: [client, upstream], held: [], waitingForDrain: new Set(), frozen };
     links.add(link);
     let open = 2;
     for (const socket of link.sockets) {
@@ -138,7 +150,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     }
     forward(link, client, upstream, (bytes) => (bytesToTarget += bytes));
     forward(link, upstream, client, (bytes) => (bytesToClient += bytes));
-    if (frozen) for (const socket of link.sockets) socket.pause();
+    if (link.frozen) for (const socket of link.sockets) socket.pause();
   });
   server.on('error', () => undefined); // after listen: nothing to do (accept errors end only that connection)
   await new Promise<void>((resolve, reject) => {
@@ -162,6 +174,11 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     return count;
   };
   let closing: Promise<void> | undefined;
+  const freezeLink = (link: Link): void => {
+    link.frozen = true;
+    for (const socket of link.sockets) socket.pause();
+  };
+  const frozenConnections = (): number => [...links].filter((link) => link.frozen).length;
 
   return {
     host: listenHost,
@@ -174,12 +191,21 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     },
     freeze: () => {
       frozen = true;
-      for (const link of links) for (const socket of link.sockets) socket.pause();
+      for (const link of links) freezeLink(link);
+    },
+    freezeOpen: () => {
+      let count = 0;
+      for (const link of links) {
+        if (!link.frozen) count++;
+        freezeLink(link);
+      }
+      return count;
     },
     thaw: () => {
-      if (!frozen) return;
       frozen = false;
       for (const link of [...links]) {
+        if (!link.frozen) continue;
+        link.frozen = false;
         for (const socket of link.sockets) if (!link.waitingForDrain.has(socket)) socket.resume();
         for (const action of link.held.splice(0)) action();
       }
@@ -192,6 +218,6 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       });
       return closing;
     },
-    stats: () => ({ accepted, open: links.size, frozen, bytesToTarget, bytesToClient, resets }),
+    stats: () => ({ accepted, open: links.size, frozen, frozenConnections: frozenConnections(), bytesToTarget, bytesToClient, resets }),
   };
 }

@@ -13,8 +13,8 @@
  *  - The server runs as the current user with throwaway keys in a 0700 temp dir, removed by `stop()`.
  *  - Faults (all on loopback only): `host.kill()` / `host.killSessions()` / `host.restart()` crash and
  *    bring back a host of your own on the same port and keys; `startFaultProxy({ targetHost, targetPort })`
- *    sits in front of a host and can `freeze()` (silence, no FIN), `thaw()` and `reset()` (RST) its
- *    connections — trust it with `knownHostsFor(host, proxy.port)`; `startSilentServer()` accepts TCP
+ *    sits in front of a host and can `freeze()` (silence, no FIN), `freezeOpen()` (silence on the connections
+ *    open now only), `thaw()` and `reset()` (RST) its connections — trust it with `knownHostsFor(host, proxy.port)`; `startSilentServer()` accepts TCP
  *    and never says a byte (an SSH handshake that never starts).
  */
 export { startSshHost } from './start-ssh-host.js';

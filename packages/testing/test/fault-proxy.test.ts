@@ -56,6 +56,29 @@ describe('startFaultProxy', () => {
     ssh.end();
   });
 
+  it('freezeOpen() silences only the connections open now: a new connection gets through; thaw() frees the old', async () => {
+    const old = await viaProxy();
+    expect((await old.exec('echo before')).stdout).toBe('before\n');
+    expect(proxy.freezeOpen()).toBe(1);
+    expect(proxy.frozen).toBe(false); // future connections are not frozen
+    expect(proxy.stats().frozenConnections).toBe(1);
+    const stuck = old.exec('echo stuck');
+    expect(await settlesWithin(stuck, 300)).toBe(false);
+
+    const fresh = await within(5000, viaProxy(), 'a handshake on a new connection while the old one is frozen');
+    expect((await within(5000, fresh.exec('echo fresh'), 'a command on the new connection')).stdout).toBe('fresh\n');
+    expect(proxy.stats().frozenConnections).toBe(1);
+    expect(await settlesWithin(stuck, 200)).toBe(false); // the old one is still silent
+    expect(old.isClosed()).toBe(false);
+
+    proxy.thaw();
+    expect(proxy.stats().frozenConnections).toBe(0);
+    expect(await within(5000, stuck, 'the held-back command after thaw()')).toEqual({ stdout: 'stuck\n', code: 0 });
+    old.end();
+    fresh.end();
+    expect(await waitFor(() => proxy.connections === 0, 5000)).toBe(true);
+  });
+
   it('reset() makes the client see its connection drop at once (RST)', async () => {
     const live = await viaProxy();
     const frozen = await viaProxy();

@@ -120,6 +120,11 @@ export function backoffDelay(retryDelay: number, failures: number, random: () =>
   return base / 2 + (random() * base) / 2;
 }
 
+/** `ms` jittered to 50–100 %, so pools that failed together do not retry in lockstep. */
+function jittered(ms: number, random: () => number = Math.random): number {
+  return ms / 2 + (random() * ms) / 2;
+}
+
 /**
  * Whether a creation error says that trying again cannot help (`retryable: false`: an AuthenticationError,
  * a HostKeyError, a ConfigError). It is not retried and the circuit breaker does not count it.
@@ -187,6 +192,10 @@ export class Pool<T> implements ResourcePool<T> {
   private lastCreateError: unknown;
   private nextId = 0;
   private minRetry: { failures: number; timer: TimerHandle | undefined } = { failures: 0, timer: undefined };
+  /** No connect attempt starts before this clock time (after a failed one). */
+  private retryAt = 0;
+  /** When the last connect attempt failed: attempts started before it were of the same wave. */
+  private lastFailureAt = Number.NEGATIVE_INFINITY;
   private pumping = false;
   private again = false;
   private readonly timers: Array<TimerHandle | undefined> = [];
@@ -691,23 +700,36 @@ export class Pool<T> implements ResourcePool<T> {
     return cycle;
   }
 
-  /** Up to `1 + retryAttempts` attempts, with back-off, for as long as someone needs the resource. */
+  /**
+   * Up to `1 + retryAttempts` attempts, for as long as someone needs the resource. With `retryFailed`, after a
+   * failed connect no attempt of any create starts before `retryAt` (`retryDelay`, jittered): creates that
+   * failed together retry together, so a wave of them counts as one failure for the circuit breaker, and the
+   * host is not hammered by every new waiter.
+   */
   private async runCycle(): Promise<Slot<T>> {
     const attempts = this.options.retryFailed ? 1 + this.options.retryAttempts : 1;
+    const clock = this.options.clock;
     for (let attempt = 1; ; attempt += 1) {
-      const startedAt = this.options.clock.now();
+      const wait = this.options.retryFailed ? this.retryAt - clock.now() : 0;
+      if (wait > 0) {
+        await sleep(clock, wait, this.closing.signal);
+        if (!this.createNeeded() || this.breaker.state().kind === 'open') return { ok: false, error: this.lastCreateError ?? new PoolClosedError(this.target) };
+      }
+      const startedAt = clock.now();
       const slot = await this.engine.create();
       if (slot.ok) {
         this.breaker.recordSuccess();
         this.lastCreateError = undefined;
+        this.retryAt = 0;
         return slot;
       }
       this.lastCreateError = slot.error;
       if (isPermanentFailure(slot.error)) return slot;
       this.breaker.recordFailure(startedAt);
+      // The first failure of a wave sets when the next attempts may start; the others of the wave wait for it.
+      if (startedAt >= this.lastFailureAt) this.retryAt = clock.now() + jittered(this.options.retryDelay);
+      this.lastFailureAt = clock.now();
       if (attempt >= attempts || !this.createNeeded() || this.breaker.state().kind !== 'closed') return slot;
-      await sleep(this.options.clock, backoffDelay(this.options.retryDelay, attempt), this.closing.signal);
-      if (!this.createNeeded() || this.breaker.state().kind !== 'closed') return slot;
     }
   }
 

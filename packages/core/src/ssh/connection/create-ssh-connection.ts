@@ -88,7 +88,7 @@ export function createSshConnection(ctx: SshConnectionContext): SshConnection {
   });
   socket.unref();
 
-  const opener = createChannelOpener({ client, target, now: ctx.now, isOpen: () => open, closeError: () => closeError });
+  const opener = createChannelOpener({ client, target, now: ctx.now, isOpen: () => open, closeError: () => closeError, bytesRead: () => socket.bytesRead });
 
   const killGroup = (pgid: number, signal: 'TERM' | 'KILL', attempt = 1): void => {
     if (!open) return;

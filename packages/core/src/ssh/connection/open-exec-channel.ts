@@ -43,6 +43,8 @@ export interface ChannelOpenerOptions {
   readonly isOpen: () => boolean;
   /** Why the transport closed, when it did. */
   readonly closeError: () => Error | undefined;
+  /** Bytes received on the transport so far (the socket's `bytesRead`). */
+  readonly bytesRead: () => number;
 }
 
 /**
@@ -83,16 +85,27 @@ export function createChannelOpener(options: ChannelOpenerOptions): ChannelOpene
     return lost(error.message, error);
   };
 
+  /**
+   * Whether a transport lost after the exec request was sent shows that the request never arrived: our write
+   * hit a socket the server had already closed (EPIPE) and nothing came back since it was sent.
+   */
+  const neverArrived = (readWhenSent: number): boolean => {
+    const cause = options.closeError()?.cause as { code?: unknown } | undefined;
+    return cause?.code === 'EPIPE' && options.bytesRead() === readWhenSent;
+  };
+
   /** Sends the exec request on an open channel; settles through `resolve`/`reject`. */
   const exec = <T>(channel: ClientChannel, command: string, setup: (channel: ClientChannel) => T, progress: OpenProgress | undefined, resolve: (value: T) => void, reject: (error: Error) => void): void => {
+    const readWhenSent = options.bytesRead();
     const sent = requestExec(channel, command, (error) => {
       if (error === undefined) return resolve(setup(channel));
       // ssh2 fails an exec still waiting for its reply this same way when the transport goes away (a reset):
       // only a connection still up really refused it. Its close is reported within the tick, so look after it.
       setImmediate(() => {
         channel.close();
-        if (live()) reject(new ConnectionError(execRefusedMessage(target), target, { cause: error }));
-        else reject(mayHaveStarted(lost('the connection closed before sshd confirmed the command', error)));
+        if (live()) return reject(new ConnectionError(execRefusedMessage(target), target, { cause: error }));
+        const gone = lost('the connection closed before sshd confirmed the command', error);
+        reject(neverArrived(readWhenSent) ? gone : mayHaveStarted(gone));
       });
     });
     if (sent) {
