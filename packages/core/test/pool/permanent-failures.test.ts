@@ -1,7 +1,7 @@
 /**
  * A creation error marked `retryable: false` (bad credentials, a changed host key, a bad option) cannot be
- * cured by trying again: the pool neither retries it nor counts it against the circuit breaker (SPEC §4:
- * "counts transport failures only"), and it answers every waiter at once instead of one login per waiter.
+ * cured by trying again: the pool neither retries it nor counts it against the circuit breaker (docs/pool.md#the-circuit-breaker:
+ * it counts transport failures only), and it answers every waiter at once instead of one login per waiter.
  */
 import { AuthenticationError, ConnectionError } from '@rexec/adapters';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
