@@ -12,7 +12,15 @@ export interface ExecSpec {
   readonly stdin?: string | Buffer | Readable | undefined;
   /** Milliseconds before the command is killed (locally its whole tree; remotely signalled then closed). */
   readonly timeout?: number | undefined;
-  /** Aborting kills the command like a timeout does. */
+  /**
+   * The signal sent first when `timeout` elapses; default the adapter's (`SIGTERM`). The ssh2 transport
+   * always sends TERM then KILL and ignores it (docs/commands.md).
+   */
+  readonly timeoutSignal?: NodeJS.Signals | undefined;
+  /**
+   * Aborting kills the command like a timeout does. When the abort's reason is a `KillRequest`
+   * (`command.kill(signal)`), adapters that can choose the signal send that one first.
+   */
   readonly signal?: AbortSignal | undefined;
   /** Bytes of stdout (and, separately, stderr) kept; past this the command is killed and `isMaxBuffer` set. */
   readonly maxBuffer?: number | undefined;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isAlive, testHost, waitForEmptyGroup } from '@rexec/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ControlMasterAdapter } from '../src/index.js';
+import { ControlMasterAdapter, KillRequest } from '../src/index.js';
 import { createSocketDir, harnessOptions } from './control-master-helpers.js';
 
 // The harness host is this machine, so /proc shows the remote processes.
@@ -22,7 +22,7 @@ function processGroupOf(pid: number): number {
 }
 
 /** Runs TREE; `end` is called once both pids are known (while they run), and returns the pids and group. */
-async function runTree(end: () => void, extra: { timeout?: number; signal?: AbortSignal } = {}) {
+async function runTree(end: () => void, extra: { timeout?: number; timeoutSignal?: NodeJS.Signals; signal?: AbortSignal } = {}) {
   const pids: number[] = [];
   let group = 0;
   const result = await adapter.exec({
@@ -55,6 +55,19 @@ describe('ControlMasterAdapter: ending remote commands', () => {
     const controller = new AbortController();
     const { result, shell, child, group } = await runTree(() => controller.abort(), { signal: controller.signal });
     expect(result).toMatchObject({ isCanceled: true, timedOut: false, exitCode: 143, signal: 'SIGTERM' });
+    await expectAllGone(shell, child, group);
+  });
+
+  it('an abort whose reason is a KillRequest sends that signal to the remote group', async () => {
+    const controller = new AbortController();
+    const { result, shell, child, group } = await runTree(() => controller.abort(new KillRequest('SIGKILL')), { signal: controller.signal });
+    expect(result).toMatchObject({ isCanceled: true, exitCode: 137, signal: 'SIGKILL' });
+    await expectAllGone(shell, child, group);
+  });
+
+  it('a timeout sends spec.timeoutSignal', async () => {
+    const { result, shell, child, group } = await runTree(() => undefined, { timeout: 1000, timeoutSignal: 'SIGINT' });
+    expect(result).toMatchObject({ timedOut: true, exitCode: 130, signal: 'SIGINT' });
     await expectAllGone(shell, child, group);
   });
 

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { LocalAdapter } from '../src/index.js';
+import { KillRequest, LocalAdapter } from '../src/index.js';
 import { isAlive, waitForEmptyGroup } from '@rexec/testing';
 
 const adapter = new LocalAdapter({ forceKillAfterDelay: 500 });
@@ -51,6 +51,30 @@ describe('LocalAdapter: killing the whole process tree', () => {
   it('escalates to SIGKILL when the group ignores the kill signal', async () => {
     const result = await adapter.exec({ command: "trap '' TERM; echo $$; sleep 317 & echo $!; wait", timeout: 1000 });
     expect(result).toMatchObject({ timedOut: true, signal: 'SIGKILL', exitCode: 137 });
+    const { shell, child } = pidsOf(result.stdout);
+    expect(await waitForEmptyGroup(shell)).toEqual([]);
+    expect(await isAlive(child)).toBe(false);
+  });
+
+  it('a timeout sends spec.timeoutSignal instead of the kill signal', async () => {
+    const result = await adapter.exec({ command: TREE, timeout: 300, timeoutSignal: 'SIGKILL' });
+    expect(result).toMatchObject({ timedOut: true, exitCode: 137, signal: 'SIGKILL' });
+    const { shell, child } = pidsOf(result.stdout);
+    expect(await waitForEmptyGroup(shell)).toEqual([]);
+    expect(await isAlive(child)).toBe(false);
+  });
+
+  it.each(['SIGINT', 'SIGKILL', 'SIGHUP'] as const)('an abort whose reason is a KillRequest(%s) sends that signal to the group', async (signal) => {
+    const controller = new AbortController();
+    const lines: string[] = [];
+    const result = await adapter.exec({
+      command: TREE,
+      signal: controller.signal,
+      onStdoutLine: (line) => {
+        if (lines.push(line) === 2) controller.abort(new KillRequest(signal));
+      },
+    });
+    expect(result).toMatchObject({ isCanceled: true, signal });
     const { shell, child } = pidsOf(result.stdout);
     expect(await waitForEmptyGroup(shell)).toEqual([]);
     expect(await isAlive(child)).toBe(false);

@@ -77,15 +77,21 @@ describe('buildKillScript', () => {
   it.each([
     ['a group that dies on SIGTERM', 'sleep 30', ''],
     ['a group that ignores SIGTERM (SIGKILL after the grace period)', "trap '' TERM; sleep 30 & wait", 'KILL\n'],
-  ])('ends %s', async (_name, body, expected) => {
+    ['a group that ignores SIGTERM, sent SIGINT', "trap '' TERM; sleep 30", '', 'SIGINT'],
+    ['a group that ignores SIGINT, sent SIGINT (SIGKILL after the grace period)', "trap '' INT; sleep 30 & wait", 'KILL\n', 'SIGINT'],
+  ] as const)('ends %s', async (_name, body, expected, signal?: NodeJS.Signals) => {
     const leader = spawn('/bin/sh', ['-c', body], { detached: true, stdio: 'ignore' });
     const pgid = leader.pid!;
     const ended = once(leader, 'exit');
     await new Promise((resolve) => setTimeout(resolve, 200)); // let the shell set its trap
     // Async, so that this process can reap its child meanwhile (as sshd does for the real wrapper).
-    const killed = await run('/bin/sh', ['-c', buildKillScript(pgid, 300)], { encoding: 'utf8', timeout: 10_000 });
+    const killed = await run('/bin/sh', ['-c', buildKillScript(pgid, 300, signal)], { encoding: 'utf8', timeout: 10_000 });
     expect(killed.stdout).toBe(expected);
     await ended;
     expect(await waitForEmptyGroup(pgid)).toEqual([]);
+  });
+
+  it('refuses a signal name that is not one', () => {
+    expect(() => buildKillScript(1, 100, 'SIGTERM; rm -rf /' as NodeJS.Signals)).toThrow(TypeError);
   });
 });

@@ -34,15 +34,18 @@ export function buildRemoteCommand(userScript: string, nonce: string): string {
 }
 
 /**
- * The remote kill: SIGTERM to the command's process group; when its leader (the wrapper, which waits for
- * the command's shell) is still there after `graceMs`, prints `KILL`; then SIGKILL to whatever is left in
- * the group (background jobs that ignored SIGTERM). Only the leader is waited for: other members may
- * linger as zombies where pid 1 does not reap. `sleep 0.1` falls back to `sleep 1` where fractions are not supported.
+ * The remote kill: `signal` (SIGTERM unless `command.kill()` or a timeout asked for another) to the command's
+ * process group; when its leader (the wrapper, which waits for the command's shell) is still there after
+ * `graceMs`, prints `KILL`; then SIGKILL to whatever is left in the group (background jobs that ignored the
+ * signal). Only the leader is waited for: other members may linger as zombies where pid 1 does not reap.
+ * `sleep 0.1` falls back to `sleep 1` where fractions are not supported.
  */
-export function buildKillScript(pid: number, graceMs: number): string {
+export function buildKillScript(pid: number, graceMs: number, signal: NodeJS.Signals = 'SIGTERM'): string {
   const rounds = Math.max(1, Math.ceil(graceMs / 100));
+  const name = signal.replace(/^SIG/, '');
+  if (!/^[A-Z0-9]+$/.test(name)) throw new TypeError(`not a signal name: ${signal}`);
   return (
-    `kill -s TERM -- -${pid} 2>/dev/null || kill -s TERM ${pid} 2>/dev/null; i=0; ` +
+    `kill -s ${name} -- -${pid} 2>/dev/null || kill -s ${name} ${pid} 2>/dev/null; i=0; ` +
     `while kill -s 0 ${pid} 2>/dev/null && [ $i -lt ${rounds} ]; do sleep 0.1 2>/dev/null || sleep 1; i=$((i+1)); done; ` +
     `if kill -s 0 ${pid} 2>/dev/null; then echo KILL; fi; kill -s KILL -- -${pid} 2>/dev/null; exit 0`
   );

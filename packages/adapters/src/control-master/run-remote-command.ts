@@ -1,5 +1,6 @@
 import { execa } from 'execa';
 import type { ExecResult, ExecSpec } from '../contract.js';
+import { requestedKillSignal } from '../kill-request.js';
 import { armKillTriggers, createCommandStreams, execaStdinOptions } from '../output/command-streams.js';
 import { createMarkerFilter } from './marker-filter.js';
 import { killRemoteGroup, type RemoteKillOutcome } from './remote-kill.js';
@@ -42,7 +43,8 @@ export function runRemoteCommand(spec: ExecSpec, context: RemoteRunContext): Rem
     reason = why;
     killing = (async () => {
       const pid = filter.report.pid ?? (await Promise.race([pidKnown, exited, delay(options.checkTimeout)]));
-      const outcome = typeof pid === 'number' ? await killRemoteGroup(options, controlPath, pid) : undefined;
+      // A timeout sends `spec.timeoutSignal`, an abort by `command.kill(signal)` that signal (else SIGTERM).
+      const outcome = typeof pid === 'number' ? await killRemoteGroup(options, controlPath, pid, requestedKillSignal(spec, why)) : undefined;
       // The local ssh ends with the remote group; if it does not (lost master), end it here.
       await Promise.race([exited, delay(options.checkTimeout)]);
       subprocess.kill('SIGKILL');

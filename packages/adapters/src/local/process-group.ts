@@ -24,8 +24,8 @@ export function signalProcessGroup(pid: number, signal: NodeJS.Signals): boolean
 export interface TreeKiller {
   /** Why the tree was first killed, or null when it never was. */
   readonly reason: KillReason | null;
-  /** Sends the kill signal to the group (first call only), then SIGKILL after the grace delay. */
-  kill(reason: KillReason): void;
+  /** Sends `signal` (default: the kill signal) to the group (first call only), then SIGKILL after the grace delay. */
+  kill(reason: KillReason, signal?: NodeJS.Signals): void;
   /** Stops the grace timer; when the tree was killed, sends a last SIGKILL to any straggler in the group. */
   dispose(): void;
 }
@@ -44,11 +44,11 @@ export function createTreeKiller({ pid, killSignal, forceKillAfterDelay }: TreeK
     get reason() {
       return reason;
     },
-    kill(why) {
+    kill(why, signal = killSignal) {
       if (reason !== null || disposed) return;
       reason = why;
-      signalProcessGroup(pid, killSignal);
-      if (killSignal !== 'SIGKILL') {
+      signalProcessGroup(pid, signal);
+      if (signal !== 'SIGKILL') {
         forceTimer = setTimeout(() => signalProcessGroup(pid, 'SIGKILL'), forceKillAfterDelay);
         forceTimer.unref();
       }

@@ -3,6 +3,7 @@ import type { ExecResult, ExecSpec } from '../contract.js';
 import { exitCodeForSignal } from '../results.js';
 import { ConfigError } from '../errors/index.js';
 import { describe } from '../errors/messages.js';
+import { requestedKillSignal } from '../kill-request.js';
 import { armKillTriggers, createCommandStreams, execaStdinOptions, type KillReason } from '../output/command-streams.js';
 import type { ResolvedLocalAdapterOptions } from './local-adapter-options.js';
 import { createTreeKiller, type TreeKiller } from './process-group.js';
@@ -48,7 +49,8 @@ export function runLocalCommand(spec: ExecSpec, options: Readonly<ResolvedLocalA
   subprocess.stderr.on('data', (chunk: Buffer) => stderr.write(chunk));
   subprocess.stderr.on('end', () => stderr.end());
 
-  const disarm = armKillTriggers(spec, (reason) => killer.kill(reason));
+  // A timeout sends `spec.timeoutSignal`, an abort by `command.kill(signal)` that signal (else the killSignal option).
+  const disarm = armKillTriggers(spec, (reason) => killer.kill(reason, requestedKillSignal(spec, reason)));
 
   const result = (async (): Promise<ExecResult> => {
     const outcome = await subprocess;

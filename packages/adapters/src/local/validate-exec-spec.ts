@@ -1,3 +1,4 @@
+import { constants } from 'node:os';
 import { Readable } from 'node:stream';
 import type { ExecSpec } from '../contract.js';
 import { ConfigError } from '../errors/index.js';
@@ -27,6 +28,9 @@ export function validateExecSpec(spec: ExecSpec): void {
   }
   if (spec.timeout !== undefined && (typeof spec.timeout !== 'number' || !Number.isFinite(spec.timeout) || spec.timeout < 0)) {
     fail('timeout', `must be a finite number of milliseconds >= 0 (0 = none), got ${String(spec.timeout)}`);
+  }
+  if (spec.timeoutSignal !== undefined && (typeof spec.timeoutSignal !== 'string' || !Object.hasOwn(constants.signals, spec.timeoutSignal))) {
+    fail('timeoutSignal', `must be a signal name such as "SIGTERM" or "SIGKILL", got ${String(spec.timeoutSignal)}`);
   }
   if (spec.maxBuffer !== undefined && (!Number.isSafeInteger(spec.maxBuffer) || spec.maxBuffer <= 0)) {
     fail('maxBuffer', `must be a positive whole number of bytes, got ${String(spec.maxBuffer)}`);
