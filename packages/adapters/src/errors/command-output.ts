@@ -10,4 +10,6 @@ export interface CommandOutput {
   readonly command: string;
   /** `'local'` or `user@host:port`. */
   readonly target: string;
+  /** How many times the command ran: 1, or more when `retry()` ran it again. Absent means 1. */
+  readonly attempts?: number;
 }

@@ -22,24 +22,32 @@ export function describe(value: unknown): string {
   }
 }
 
+/** ` after 3 attempts` when `retry()` ran the command more than once. */
+function attemptsNote(result: CommandOutput | undefined): string {
+  const attempts = result?.attempts ?? 1;
+  return attempts > 1 ? ` after ${attempts} attempts` : '';
+}
+
 export function commandFailedMessage(
   result: CommandOutput,
-  details: { isCanceled?: boolean; isMaxBuffer?: boolean },
+  details: { isCanceled?: boolean; isMaxBuffer?: boolean; killed?: boolean },
 ): string {
   const where = result.target === 'local' ? '' : ` on ${result.target}`;
   let why: string;
   if (details.isMaxBuffer === true) why = 'output exceeded maxBuffer; the command was killed and the head of its output kept';
-  else if (details.isCanceled === true) why = 'it was aborted';
+  else if (details.isCanceled === true && details.killed === true) {
+    why = `killed by .kill()${result.signal === null ? '' : ` (${result.signal}, exit code ${result.exitCode})`}`;
+  } else if (details.isCanceled === true) why = 'it was aborted';
   else if (result.signal !== null) why = `killed by ${result.signal} (exit code ${result.exitCode})`;
   else why = `exit code ${result.exitCode}`;
   const stderr = head(result.stderr, STDERR_HEAD_CHARS);
-  return `Command failed${where}: ${result.command}\n${why}${stderr === '' ? '' : `\nstderr: ${stderr}`}`;
+  return `Command failed${where}${attemptsNote(result)}: ${result.command}\n${why}${stderr === '' ? '' : `\nstderr: ${stderr}`}`;
 }
 
 export function timeoutMessage(what: string, timeout: number, result?: CommandOutput): string {
   const where = result === undefined || result.target === 'local' ? '' : ` on ${result.target}`;
   const stderr = result === undefined ? '' : head(result.stderr, STDERR_HEAD_CHARS);
-  return `Timed out after ${timeout} ms${where}: ${what}${stderr === '' ? '' : `\nstderr: ${stderr}`}`;
+  return `Timed out after ${timeout} ms${where}${attemptsNote(result)}: ${what}${stderr === '' ? '' : `\nstderr: ${stderr}`}`;
 }
 
 export function poolExhaustedMessage(target: string, max: number): string {

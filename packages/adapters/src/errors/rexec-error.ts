@@ -22,6 +22,8 @@ export abstract class RexecError extends Error {
   abstract readonly code: RexecErrorCode;
   /** True when the same call may succeed if tried again (a dropped connection, a full queue). */
   abstract readonly retryable: boolean;
+  /** How many times the call that failed was tried: 1, or more when `retry()` ran it again (docs/commands.md#retry). */
+  attempts = 1;
 
   constructor(message: string, options: RexecErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
