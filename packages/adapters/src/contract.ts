@@ -51,6 +51,11 @@ export interface ExecResult {
   readonly isMaxBuffer: boolean;
   /** Wall-clock milliseconds from start to settle. */
   readonly duration: number;
+  /**
+   * Where the command ran, when the adapter chose it per command (a host group picks a host for each one):
+   * results and errors name this instead of the adapter's `target`. Absent for adapters with one target.
+   */
+  readonly target?: string | undefined;
 }
 
 /** The execution contract: anything that can run a shell command string. */

@@ -25,7 +25,7 @@ export function runCommand(inputs: RunInputs): Promise<Settlement> {
       try {
         return settleResult(result, {
           display: inputs.display,
-          target: adapter.target,
+          target: result.target ?? adapter.target,
           nothrow: inputs.nothrow(),
           timeout: inputs.settings.timeout,
         });

@@ -22,12 +22,7 @@ const EMPTY: SshConfigEntry = Object.freeze({ hostName: undefined, user: undefin
  * `Match exec` is never evaluated (no shell runs while options are read); `Include` is not followed.
  */
 export function resolveSshConfig(alias: string, path: string, readFile: ReadOptionalFile = readOptionalFile): SshConfigEntry {
-  let text: string | undefined;
-  try {
-    text = readFile(path);
-  } catch (error) {
-    throw new ConfigError(unreadableSshConfigMessage(path, reasonOf(error)), 'sshConfig', { cause: error });
-  }
+  const text = readOptionalSshConfig(path, readFile);
   if (text === undefined) return EMPTY;
   const computed = SSHConfig.parse(text).compute(alias, { ignoreCase: true, matchExec: false });
   return Object.freeze({
@@ -36,6 +31,15 @@ export function resolveSshConfig(alias: string, path: string, readFile: ReadOpti
     port: parseConfigPort(first(computed['port']), path),
     identityFiles: Object.freeze(all(computed['identityfile'])),
   });
+}
+
+/** The SSH config file's text, undefined when it does not exist; a `ConfigError` when it cannot be read. */
+export function readOptionalSshConfig(path: string, readFile: ReadOptionalFile = readOptionalFile): string | undefined {
+  try {
+    return readFile(path);
+  } catch (error) {
+    throw new ConfigError(unreadableSshConfigMessage(path, reasonOf(error)), 'sshConfig', { cause: error });
+  }
 }
 
 function first(value: string | string[] | undefined): string | undefined {

@@ -16,7 +16,7 @@ import { createControlMasterPool } from './control-master-pool.js';
 import { controlMasterOptionsOf } from './control-master-target.js';
 import { normalizeSshPoolOptions } from './normalize-ssh-pool-options.js';
 import { poolKey } from './pool-key.js';
-import { createSshAdapter } from './ssh-adapter.js';
+import { createSshAdapter, type SshAdapter } from './ssh-adapter.js';
 import { createSshPool, type SshPool } from './ssh-pool.js';
 import { sshPoolRegistry } from './ssh-pool-registry.js';
 import type { SshPoolHandle } from './ssh-pool-types.js';
@@ -49,12 +49,28 @@ function poolFor(resolved: ResolvedSshOptions, target: SshTarget, options: SshOp
   });
 }
 
-export function createSshShell(target: SshTarget, options?: SshOptions, env: SshEnv = process.env): SshShell {
+/** One SSH target opened as `$.ssh` opens it: its registered pool's adapter and handle, and the secrets to mask. */
+export interface OpenedSshTarget {
+  /** `user@host:port`. */
+  readonly target: string;
+  readonly adapter: SshAdapter;
+  readonly handle: SshPoolHandle;
+  /** Credentials shown as `***` when a user interpolates them into a command. */
+  readonly secrets: readonly string[];
+}
+
+/** Resolves a target and finds (or creates) its pool in the registry, as `$.ssh(target, options)` does; host groups use it for each host. */
+export function openSshTarget(target: SshTarget, options?: SshOptions, env: SshEnv = process.env): OpenedSshTarget {
   const resolved = normalizeSshOptions(target, options, env);
   const pool = poolFor(resolved, target, options, env);
   // Credentials a user interpolates into a command are shown as *** in results and errors.
   const secrets = [resolved.password?.reveal(), resolved.passphrase?.reveal()]
     .map((secret) => (Buffer.isBuffer(secret) ? secret.toString('utf8') : secret))
     .filter((secret): secret is string => secret !== undefined && secret !== '');
-  return Object.assign(createShell({ adapter: createSshAdapter(pool), secrets }), pool.handle);
+  return { target: pool.target, adapter: createSshAdapter(pool), handle: pool.handle, secrets };
+}
+
+export function createSshShell(target: SshTarget, options?: SshOptions, env: SshEnv = process.env): SshShell {
+  const { adapter, handle, secrets } = openSshTarget(target, options, env);
+  return Object.assign(createShell({ adapter, secrets }), handle);
 }
