@@ -63,7 +63,8 @@ const pool = createPool<Socket>(
     // A connection is usable while the socket is open in both directions.
     validate: (socket) => Promise.resolve(!socket.destroyed && socket.writable && socket.readable),
   },
-  { target: `echo@127.0.0.1:${echo.port}`, max: 3, acquire: 5000 },
+  // validateAfterIdle: 0 checks every borrow (by default a connection used within 5 s is lent unchecked).
+  { target: `echo@127.0.0.1:${echo.port}`, max: 3, acquire: 5000, validateAfterIdle: 0 },
 );
 
 const created: string[] = [];
