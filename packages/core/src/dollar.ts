@@ -3,14 +3,16 @@ import { createShell } from './shell/create-shell.js';
 import type { Shell } from './shell/shell-types.js';
 import { createSshShell, type SshShell } from './ssh/pool/create-ssh-shell.js';
 import type { SshOptions, SshTarget } from './ssh/options/ssh-options.js';
+import { withGroup, type SshGroupFactory } from './ssh/group/with-group.js';
 
 /** The type of `$`: a shell over this machine. Extra properties (e.g. `$.ssh`) are added here. */
 export type Dollar = Shell & {
   /**
    * A tag over a pooled SSH target (`'user@host:port'`, an `~/.ssh/config` alias, or options), that is also
    * its pool handle. Calls with the same identity and pool options share one pool. Connects on first use.
+   * `$.ssh.group(targets, options)`: many hosts (docs/fleets.md).
    */
-  ssh(target: SshTarget, options?: SshOptions): SshShell;
+  ssh: SshGroupFactory & ((target: SshTarget, options?: SshOptions) => SshShell);
 };
 
 /**
@@ -21,5 +23,5 @@ export type Dollar = Shell & {
 const localShell: Shell = createShell({ adapter: () => new LocalAdapter() });
 
 export const $: Dollar = Object.assign(localShell, {
-  ssh: (target: SshTarget, options?: SshOptions): SshShell => createSshShell(target, options),
+  ssh: withGroup((target: SshTarget, options?: SshOptions): SshShell => createSshShell(target, options)),
 });

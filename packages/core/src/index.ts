@@ -19,6 +19,27 @@ export type {
   SshPoolOptions,
   SshPoolStats,
 } from './ssh/pool/ssh-pool-types.js';
+// Host groups: `$.ssh.group(targets, options)` (docs/fleets.md).
+export type {
+  GroupHostEvents,
+  GroupHostStats,
+  GroupPoolEvents,
+  GroupRunOptions,
+  GroupRunTag,
+  GroupShell,
+  GroupStats,
+  GroupStrategy,
+  GroupTarget,
+  GroupTotals,
+  HostResult,
+  ProgressOption,
+  ProgressStream,
+  SshGroup,
+  SshGroupEvents,
+  SshGroupHandle,
+  SshGroupOptions,
+} from './ssh/group/group-types.js';
+export type { SshGroupFactory } from './ssh/group/with-group.js';
 // Graceful shutdown of every SSH pool on SIGINT/SIGTERM (docs/ssh.md#exiting-and-shutting-down).
 export { installShutdownHandlers } from './shutdown/install-shutdown-handlers.js';
 export type { ShutdownOptions } from './shutdown/shutdown-options.js';
