@@ -4,6 +4,7 @@ import type { Shell } from './shell/shell-types.js';
 import { createSshShell, type SshShell } from './ssh/pool/create-ssh-shell.js';
 import type { SshOptions, SshTarget } from './ssh/options/ssh-options.js';
 import { withGroup, type SshGroupFactory } from './ssh/group/with-group.js';
+import { shellChoiceOf, withShellChoice } from './ssh/ssh-shell-choice.js';
 
 /** The type of `$`: a shell over this machine. Extra properties (e.g. `$.ssh`) are added here. */
 export type Dollar = Shell & {
@@ -23,5 +24,8 @@ export type Dollar = Shell & {
 const localShell: Shell = createShell({ adapter: () => new LocalAdapter() });
 
 export const $: Dollar = Object.assign(localShell, {
-  ssh: withGroup((target: SshTarget, options?: SshOptions): SshShell => createSshShell(target, options)),
+  ssh: withGroup((target: SshTarget, options?: SshOptions): SshShell => {
+    const choice = shellChoiceOf(target, options); // `shell`/`pipefail` shape the tag, not the pool
+    return withShellChoice(createSshShell(target, options), choice);
+  }),
 });

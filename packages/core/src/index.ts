@@ -2,9 +2,12 @@
 // quote() (shared by every adapter), the adapters themselves and the execution contract.
 export * from '@rexec/adapters';
 export { $, type Dollar } from './dollar.js';
-export { createShell, type CommandDefaults, type Shell, type ShellOptions } from './shell/create-shell.js';
+export { createShell, type CommandDefaults, type Shell, type ShellDefaults, type ShellOptions } from './shell/create-shell.js';
 export { maskSecrets } from './shell/mask-secrets.js';
+export { within, type WithinDefaults } from './shell/within.js';
 export { Command, type CommandStage } from './command/command.js';
+export { retry, isRetryableFailure, type RetryOptions } from './command/retry.js';
+export { defaultLog, type LogEntry, type LogHook } from './command/log.js';
 export { ProcessOutput, type ProcessOutputInit } from './command/process-output.js';
 // The generic resource pool (docs/pool.md).
 export * from './pool/index.js';

@@ -59,6 +59,8 @@ export async function settleRemoteRun(end: RemoteRunEnd): Promise<ExecResult> {
       `The connection to ${context.target} was lost while a command was running (its master ${found.kind === 'stale' ? `is stale: ${found.why}` : 'is gone'}); ` +
         `OpenSSH said: ${end.stderr.trim() || 'nothing'}`,
       context.target,
+      // The wrapper had printed its pid: the command had started, and may have run (in part).
+      { started: true },
     );
   }
   throw sshFailure(end.stderr, context.target, 'Running a command through the OpenSSH master failed');

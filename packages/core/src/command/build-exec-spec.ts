@@ -1,14 +1,17 @@
 import type { Readable } from 'node:stream';
 import type { ExecSpec } from '@rexec/adapters';
 import type { CommandSettings } from './command-options.js';
-import { echoLine } from './echo.js';
 import type { LineQueue } from './line-queue.js';
+import { defaultLog } from './log.js';
+import { commandForShell } from './shell-choice.js';
 
 export interface ExecSpecInputs {
   readonly command: string;
+  /** The command with secrets masked: what the log shows. */
+  readonly display: string;
   readonly settings: CommandSettings;
   readonly stdin: string | Buffer | Readable | undefined;
-  /** The user's signal and the one that stops the command when a line reader leaves early. */
+  /** The user's signal and the one that stops the command (`kill()`, or a line reader leaving early). */
   readonly signals: readonly (AbortSignal | undefined)[];
   /** Line readers (`for await`) registered before the command started; each gets every stdout line. */
   readonly readers: ReadonlySet<LineQueue>;
@@ -17,28 +20,31 @@ export interface ExecSpecInputs {
 }
 
 /** Turns a command's settings into what an adapter runs; line callbacks only when something reads them. */
-export function buildExecSpec({ command, settings, stdin, signals, readers, echoes }: ExecSpecInputs): ExecSpec {
-  const { cwd, env, timeout, maxBuffer, verbose } = settings;
+export function buildExecSpec(inputs: ExecSpecInputs, target: string): ExecSpec {
+  const { command, display, settings, stdin, signals, readers, echoes } = inputs;
+  const { cwd, env, timeout, timeoutSignal, maxBuffer, verbose, shell, pipefail } = settings;
+  const log = settings.log ?? defaultLog;
   const active = signals.filter((signal): signal is AbortSignal => signal !== undefined);
   const wantsStdout = readers.size > 0 || verbose;
   return {
-    command,
+    command: commandForShell(command, shell, pipefail),
     cwd,
     env: Object.keys(env).length > 0 ? env : undefined,
     stdin,
     timeout: timeout > 0 ? timeout : undefined,
+    timeoutSignal: timeout > 0 ? timeoutSignal : undefined,
     signal: active.length > 1 ? AbortSignal.any(active) : active[0],
     maxBuffer,
     onStdoutLine: !wantsStdout
       ? undefined
       : (line) => {
-          if (echoes()) echoLine('stdout', line);
+          if (echoes()) log({ kind: 'stdout', line, command: display, target });
           for (const reader of readers) reader.push(line);
         },
     onStderrLine: !verbose
       ? undefined
       : (line) => {
-          if (echoes()) echoLine('stderr', line);
+          if (echoes()) log({ kind: 'stderr', line, command: display, target });
         },
   };
 }

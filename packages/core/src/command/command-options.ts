@@ -1,8 +1,11 @@
+import { constants } from 'node:os';
 import { posix } from 'node:path';
 import { Readable } from 'node:stream';
 import { ConfigError, isShellVariableName } from '@rexec/adapters';
+import type { LogHook } from './log.js';
+import { ProcessOutput } from './process-output.js';
 
-/** The resolved settings of one command: a shell's defaults, then the command's own modifiers. */
+/** The resolved settings of one command: `within` defaults, a shell's defaults, then the command's own modifiers. */
 export interface CommandSettings {
   /** Working directory, or undefined for the adapter's own (locally: the process's cwd). */
   readonly cwd: string | undefined;
@@ -10,25 +13,55 @@ export interface CommandSettings {
   readonly env: Readonly<Record<string, string>>;
   /** Milliseconds before the command is killed; 0 means no timeout. */
   readonly timeout: number;
+  /** The signal a timeout sends first; undefined for the adapter's (SIGTERM). */
+  readonly timeoutSignal: NodeJS.Signals | undefined;
   /** Resolve with the output instead of rejecting when the command fails. */
   readonly nothrow: boolean;
-  /** Echo the command and its output to this process's stdout/stderr (unless `quiet`). */
+  /** Echo the command and its output through `log` (unless `quiet`). */
   readonly verbose: boolean;
   /** Never echo, even when `verbose`. */
   readonly quiet: boolean;
   /** Bytes of stdout (and of stderr) kept; undefined for the adapter's default. */
   readonly maxBuffer: number | undefined;
+  /** The shell that runs the command (`exec SHELL -c command`); undefined for the transport's own. */
+  readonly shell: string | undefined;
+  /** `set -o pipefail` first (only with a `shell` that has it). */
+  readonly pipefail: boolean;
+  /** Where verbose output goes; undefined for `defaultLog`. */
+  readonly log: LogHook | undefined;
 }
 
 export const DEFAULT_COMMAND_SETTINGS: CommandSettings = Object.freeze({
   cwd: undefined,
   env: Object.freeze({}),
   timeout: 0,
+  timeoutSignal: undefined,
   nothrow: false,
   verbose: false,
   quiet: false,
   maxBuffer: undefined,
+  shell: undefined,
+  pipefail: false,
+  log: undefined,
 });
+
+/** Some settings, as a shell's own defaults or a `within` block give them. */
+export type SettingsLayer = Partial<CommandSettings>;
+
+/**
+ * `over` on top of `base`: a relative `cwd` is joined to the base's, `env` is merged, anything else
+ * `over` sets replaces the base's value.
+ */
+export function layerSettings<T extends SettingsLayer>(base: T, over: SettingsLayer): T {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    if (value === undefined) continue;
+    if (key === 'cwd') out['cwd'] = resolveCwd(base.cwd, value as string);
+    else if (key === 'env') out['env'] = Object.freeze({ ...base.env, ...(value as Record<string, string>) });
+    else out[key] = value;
+  }
+  return Object.freeze(out) as T;
+}
 
 export type CommandStdin = string | Buffer | Readable;
 
@@ -43,9 +76,36 @@ export function validateTimeout(ms: unknown): number {
   return ms;
 }
 
+/**
+ * Throws `ConfigError` naming `option` unless `value` is a signal name of this platform (`'SIGTERM'`),
+ * suggesting the `SIG`-prefixed name when that is what was missing.
+ */
+export function validateSignalName(value: unknown, option: string, where: string): NodeJS.Signals {
+  if (typeof value === 'string' && Object.hasOwn(constants.signals, value)) return value as NodeJS.Signals;
+  const hint =
+    typeof value === 'string' && Object.hasOwn(constants.signals, `SIG${value.toUpperCase()}`)
+      ? `; write '${`SIG${value.toUpperCase()}`}'`
+      : typeof value === 'number'
+        ? '; give the name, not the number'
+        : '';
+  throw new ConfigError(`${where} needs a signal name such as 'SIGTERM', 'SIGINT' or 'SIGKILL', got ${JSON.stringify(value) ?? String(value)}${hint}`, option);
+}
+
+/** A directory path, or a `ProcessOutput` whose trimmed stdout is one (`$.cd(await $\`mktemp -d\`)`). */
 export function validateCwd(dir: unknown): string {
+  if (dir instanceof ProcessOutput) {
+    const path = dir.toString();
+    if (path === '' || path.includes('\0') || path.includes('\n')) {
+      throw new ConfigError(
+        `cwd was given the result of \`${dir.command}\`, whose stdout is ${path === '' ? 'empty' : 'not one path (it has several lines)'}; ` +
+          'pass a command that prints one directory',
+        'cwd',
+      );
+    }
+    return path;
+  }
   if (typeof dir !== 'string' || dir === '' || dir.includes('\0')) {
-    throw new ConfigError(`cwd must be a non-empty directory path without NUL bytes, got ${JSON.stringify(dir) ?? String(dir)}`, 'cwd');
+    throw new ConfigError(`cwd must be a non-empty directory path (or a ProcessOutput printing one) without NUL bytes, got ${JSON.stringify(dir) ?? String(dir)}`, 'cwd');
   }
   return dir;
 }
@@ -91,4 +151,11 @@ export function validateSignal(signal: unknown): AbortSignal {
 export function validateFlag(name: string, value: unknown): boolean {
   if (typeof value !== 'boolean') throw new ConfigError(`${name} must be true or false, got ${String(value)}`, name);
   return value;
+}
+
+export function validateLog(log: unknown): LogHook {
+  if (typeof log !== 'function') {
+    throw new ConfigError(`log must be a function (entry) => void, got ${log === null ? 'null' : typeof log}; see docs/commands.md#the-log-hook`, 'log');
+  }
+  return log as LogHook;
 }

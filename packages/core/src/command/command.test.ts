@@ -1,8 +1,10 @@
-import { CommandError, ConfigError, TimeoutError, type ExecResult } from '@rexec/adapters';
-import { describe, expect, it } from 'vitest';
+import { Readable } from 'node:stream';
+import { CommandError, ConfigError, ConnectionError, KillRequest, TimeoutError, exitCodeForSignal, type ExecResult } from '@rexec/adapters';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RecordingAdapter, tick } from '../../test/helpers/recording-adapter.js';
 import { createShell } from '../shell/create-shell.js';
 import type { Command } from './command.js';
+import type { LogEntry } from './log.js';
 import { ProcessOutput } from './process-output.js';
 
 describe('Command: when it starts', () => {
@@ -206,5 +208,181 @@ describe('Command: streaming lines with for await', () => {
     for await (const line of cmd) seen.push(line);
     expect(seen).toEqual(['a', 'b']);
     expect(adapter.specs[0]?.onStdoutLine).toBeUndefined();
+  });
+});
+
+/** An adapter whose commands run until their AbortSignal aborts, then report the signal the kill asked for. */
+function killableAdapter(): RecordingAdapter {
+  return new RecordingAdapter(async (spec) => {
+    await new Promise((resolve) => spec.signal?.addEventListener('abort', resolve));
+    const reason: unknown = spec.signal?.reason;
+    const signal = KillRequest.is(reason) ? reason.signal : 'SIGTERM';
+    return { exitCode: exitCodeForSignal(signal), signal, isCanceled: true };
+  });
+}
+
+describe('Command: kill()', () => {
+  it('aborts the running command with a KillRequest for the signal asked; it rejects as canceled, saying .kill()', async () => {
+    const adapter = killableAdapter();
+    const cmd = createShell({ adapter })`sleep 9`;
+    await tick();
+    expect(cmd.kill('SIGKILL')).toBe(true);
+    const reason: unknown = adapter.specs[0]?.signal?.reason;
+    expect(KillRequest.is(reason) && reason.signal).toBe('SIGKILL');
+    const error = (await cmd.catch((e: unknown) => e)) as CommandError;
+    expect(error).toBeInstanceOf(CommandError);
+    expect(error).toMatchObject({ isCanceled: true, signal: 'SIGKILL', exitCode: 137 });
+    expect(error.message).toContain('killed by .kill() (SIGKILL, exit code 137)');
+    expect(cmd.kill()).toBe(false);
+  });
+
+  it('defaults to SIGTERM, and resolves with .nothrow()', async () => {
+    const cmd = createShell({ adapter: killableAdapter() })`sleep 9`.nothrow();
+    await tick();
+    cmd.kill();
+    expect(await cmd).toMatchObject({ ok: false, isCanceled: true, signal: 'SIGTERM', exitCode: 143 });
+  });
+
+  it('before the command started: it never runs, and settles as killed by that signal', async () => {
+    const adapter = new RecordingAdapter();
+    const cmd = createShell({ adapter })`rm -rf build`;
+    expect(cmd.kill('SIGINT')).toBe(true);
+    await expect(cmd).rejects.toMatchObject({ isCanceled: true, signal: 'SIGINT', exitCode: 130, target: 'deploy@web1:22' });
+    expect(adapter.specs).toHaveLength(0);
+  });
+
+  it('refuses a name that is not a signal with ConfigError, and the command goes on', async () => {
+    const cmd = createShell({ adapter: new RecordingAdapter() })`true`;
+    expect(() => cmd.kill('KILL' as NodeJS.Signals)).toThrow(/signal name .*write 'SIGKILL'/);
+    expect(() => cmd.kill(9 as unknown as NodeJS.Signals)).toThrow(ConfigError);
+    expect((await cmd).ok).toBe(true);
+  });
+});
+
+describe('Command: timeout(ms, signal)', () => {
+  it('hands the signal to the adapter as timeoutSignal; a bad name is a ConfigError', async () => {
+    const adapter = new RecordingAdapter();
+    const $ = createShell({ adapter });
+    await $`sleep 1`.timeout(10, 'SIGKILL');
+    await $.timeout(20, 'SIGINT')`sleep 1`;
+    await $`sleep 1`.timeout(0, 'SIGKILL');
+    expect(adapter.specs.map((spec) => [spec.timeout, spec.timeoutSignal])).toEqual([[10, 'SIGKILL'], [20, 'SIGINT'], [undefined, undefined]]);
+    expect(() => $`x`.timeout(10, 'SIGNOPE' as NodeJS.Signals)).toThrow(ConfigError);
+  });
+});
+
+describe('Command: retry()', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** Answers with the exit codes in turn (the last one for every later run). */
+  const exits = (...codes: number[]) => {
+    let run = 0;
+    return new RecordingAdapter(() => ({ exitCode: codes[Math.min(run++, codes.length - 1)] ?? 0, stderr: `run ${run}` }));
+  };
+
+  it('runs a failing command again until it succeeds; the result says how many runs it took', async () => {
+    const adapter = exits(1, 2, 0);
+    const out = await createShell({ adapter })`flaky`.retry(3);
+    expect(out).toMatchObject({ ok: true, attempts: 3 });
+    expect(adapter.specs).toHaveLength(3);
+  });
+
+  it('rejects after times + 1 runs with the last error, which says its attempts', async () => {
+    const error = (await createShell({ adapter: exits(1, 1, 7) })`broken`.retry(2).catch((e: unknown) => e)) as CommandError;
+    expect(error).toMatchObject({ exitCode: 7, attempts: 3, stderr: 'run 3' });
+    expect(error.result.attempts).toBe(3);
+    expect(error.message).toMatch(/^Command failed on deploy@web1:22 after 3 attempts: broken/);
+  });
+
+  it('waits the backoff between runs (fake timers)', async () => {
+    vi.useFakeTimers();
+    const started = Date.now();
+    const at: number[] = [];
+    const adapter = new RecordingAdapter(() => {
+      at.push(Date.now() - started);
+      return { exitCode: at.length < 4 ? 1 : 0 };
+    });
+    const cmd = createShell({ adapter })`flaky`.retry({ times: 5, delay: 100, backoff: 'exponential' });
+    await vi.runAllTimersAsync();
+    expect((await cmd).attempts).toBe(4);
+    expect(at).toEqual([0, 100, 300, 700]);
+  });
+
+  it('with .nothrow() retries still, then resolves with the last output', async () => {
+    const adapter = exits(1, 3);
+    const out = await createShell({ adapter })`broken`.retry(1).nothrow();
+    expect(out).toMatchObject({ ok: false, exitCode: 3, attempts: 2 });
+  });
+
+  it('asks `when`; by default a lost connection that may have run the command is not run again', async () => {
+    const lost = new ConnectionError('lost', 'deploy@web1:22', { started: true });
+    const adapter = new RecordingAdapter(() => Promise.reject(lost));
+    await expect(createShell({ adapter })`deploy`.retry(3)).rejects.toBe(lost);
+    expect(adapter.specs).toHaveLength(1);
+    const opted: RecordingAdapter = new RecordingAdapter(() => (opted.specs.length === 1 ? Promise.reject(lost) : {}));
+    expect((await createShell({ adapter: opted })`deploy`.retry({ times: 1, when: () => true })).attempts).toBe(2);
+  });
+
+  it('a `when` that throws settles the command with that error', async () => {
+    const broken = new Error('when broke');
+    const cmd = createShell({ adapter: exits(1) })`x`.retry({
+      times: 2,
+      when: () => {
+        throw broken;
+      },
+    });
+    await expect(cmd).rejects.toBe(broken);
+  });
+
+  it('never retries a canceled command, and kill() during the wait stops the retries', async () => {
+    const adapter = killableAdapter();
+    const cmd = createShell({ adapter })`sleep 9`.retry(3);
+    await tick();
+    cmd.kill();
+    await expect(cmd).rejects.toMatchObject({ isCanceled: true });
+    expect(adapter.specs).toHaveLength(1);
+
+    const failing = exits(1);
+    const waiting = createShell({ adapter: failing })`flaky`.retry({ times: 3, delay: 60_000 });
+    await tick();
+    expect(failing.specs).toHaveLength(1);
+    waiting.kill('SIGINT');
+    const error = (await waiting.catch((e: unknown) => e)) as CommandError;
+    expect(error).toMatchObject({ isCanceled: true, signal: 'SIGINT', attempts: 1 });
+    expect((error.cause as CommandError).exitCode).toBe(1);
+    expect(failing.specs).toHaveLength(1);
+  });
+
+  it('refuses a stream as stdin with retries (it is read once), in either order', async () => {
+    const $ = createShell({ adapter: new RecordingAdapter() });
+    expect(() => $`cat`.stdin(Readable.from(['x'])).retry(2)).toThrow(/stream as stdin/);
+    const cmd = $`cat`.retry(2);
+    expect(() => cmd.stdin(Readable.from(['x']))).toThrow(ConfigError);
+    await expect(cmd).rejects.toThrow(ConfigError);
+    expect((await $`cat`.stdin('again').retry(1)).ok).toBe(true);
+  });
+
+  it('logs each retry when verbose', async () => {
+    const entries: LogEntry[] = [];
+    await createShell({ adapter: exits(1, 0) }).verbose().log((entry) => entries.push(entry))`flaky`.retry(1);
+    expect(entries.map((entry) => entry.kind)).toEqual(['command', 'retry', 'command']);
+    expect(entries[1]).toMatchObject({ kind: 'retry', attempt: 1, attempts: 2, delay: 0, target: 'deploy@web1:22' });
+  });
+});
+
+describe('Command: cwd() from a ProcessOutput', () => {
+  it('takes its trimmed stdout; an empty or multi-line one is a ConfigError', async () => {
+    const adapter = new RecordingAdapter();
+    const $ = createShell({ adapter });
+    const dir = new ProcessOutput({ stdout: '/srv/app\n', stderr: '', exitCode: 0, signal: null, duration: 1, command: 'pwd', target: 'local' });
+    await $`ls`.cwd(dir);
+    await $.cd(dir)`ls`;
+    expect(adapter.specs.map((spec) => spec.cwd)).toEqual(['/srv/app', '/srv/app']);
+    const empty = new ProcessOutput({ stdout: '\n', stderr: '', exitCode: 0, signal: null, duration: 1, command: 'true', target: 'local' });
+    expect(() => $.cd(empty)).toThrow(/result of `true`, whose stdout is empty/);
+    const many = new ProcessOutput({ stdout: 'a\nb\n', stderr: '', exitCode: 0, signal: null, duration: 1, command: 'ls', target: 'local' });
+    expect(() => $`ls`.cwd(many)).toThrow(ConfigError);
   });
 });

@@ -1,18 +1,22 @@
 import type { Readable } from 'node:stream';
-import { ConfigError, type Adapter } from '@rexec/adapters';
+import { CommandError, ConfigError, KillRequest, exitCodeForSignal, type Adapter } from '@rexec/adapters';
 import {
   resolveCwd,
   validateCwd,
   validateEnv,
   validateSignal,
+  validateSignalName,
   validateStdin,
   validateTimeout,
   type CommandSettings,
   type CommandStdin,
 } from './command-options.js';
 import { createLineQueue, type LineQueue } from './line-queue.js';
-import type { ProcessOutput } from './process-output.js';
+import { defaultLog } from './log.js';
+import { ProcessOutput } from './process-output.js';
+import { normalizeRetryOptions, recordAttempts, retryDelay, type ResolvedRetryOptions, type RetryOptions } from './retry.js';
 import { runCommand } from './run-command.js';
+import type { Settlement } from './settle-result.js';
 
 /** What a shell hands a command: the source to run, how to show it, where to run it, and its defaults. */
 export interface CommandPlan {
@@ -48,7 +52,11 @@ export class Command extends Promise<ProcessOutput> implements AsyncIterable<str
   #settings: CommandSettings;
   #stdin: CommandStdin | undefined;
   #signal: AbortSignal | undefined;
+  /** Aborted by `kill()` (with a `KillRequest`) or by a line reader that stops early. Created at the start. */
   #stopper: AbortController | undefined;
+  /** The signal `kill()` asked for, once it was called. */
+  #killed: NodeJS.Signals | undefined;
+  #retry: ResolvedRetryOptions | undefined;
   #stage: CommandStage = 'initial';
 
   constructor(plan: CommandPlan) {
@@ -97,13 +105,19 @@ export class Command extends Promise<ProcessOutput> implements AsyncIterable<str
     return this.#modify('verbose', () => ({ verbose: true, quiet: false }));
   }
 
-  /** Kill the command (locally its whole process tree) after `ms` milliseconds; 0 means never. */
-  timeout(ms: number): this {
-    return this.#modify('timeout', () => ({ timeout: validateTimeout(ms) }));
+  /**
+   * Kill the command (locally its whole process tree, remotely its process group) after `ms` milliseconds;
+   * 0 means never. `signal` is sent first (default SIGTERM), then SIGKILL 2 s later if anything is left.
+   */
+  timeout(ms: number, signal?: NodeJS.Signals): this {
+    return this.#modify('timeout', () => ({
+      timeout: validateTimeout(ms),
+      ...(signal === undefined ? {} : { timeoutSignal: validateSignalName(signal, 'timeout', '.timeout(ms, signal)') }),
+    }));
   }
 
-  /** Working directory; a relative path is taken from the shell's `cd`. */
-  cwd(dir: string): this {
+  /** Working directory (or a `ProcessOutput` printing one); a relative path is taken from the shell's `cd`. */
+  cwd(dir: string | ProcessOutput): this {
     return this.#modify('cwd', () => ({ cwd: resolveCwd(this.#settings.cwd, validateCwd(dir)) }));
   }
 
@@ -112,10 +126,12 @@ export class Command extends Promise<ProcessOutput> implements AsyncIterable<str
     return this.#modify('env', () => ({ env: { ...this.#settings.env, ...validateEnv(vars) } }));
   }
 
-  /** Standard input; without it stdin is empty. */
+  /** Standard input; without it stdin is empty. A stream cannot be combined with `.retry()` (it is read once). */
   stdin(input: string | Buffer | Readable): this {
     return this.#modify('stdin', () => {
-      this.#stdin = validateStdin(input);
+      const stdin = validateStdin(input);
+      if (!isReplayable(stdin) && this.#retry !== undefined && this.#retry.times > 0) throw streamWithRetry('stdin');
+      this.#stdin = stdin;
       return {};
     });
   }
@@ -126,6 +142,35 @@ export class Command extends Promise<ProcessOutput> implements AsyncIterable<str
       this.#signal = validateSignal(signal);
       return {};
     });
+  }
+
+  /**
+   * Run the command again when it fails, up to `times` more times (docs/commands.md#retry). By default a
+   * non-zero exit, a timeout, and a connection error from before the command started are retried; a lost
+   * connection while it ran (`ConnectionError` with `started: true`) is not, unless `when` says so.
+   */
+  retry(options: number | RetryOptions): this {
+    return this.#modify('retry', () => {
+      const retry = normalizeRetryOptions(options);
+      if (retry.times > 0 && this.#stdin !== undefined && !isReplayable(this.#stdin)) throw streamWithRetry('retry');
+      this.#retry = retry;
+      return {};
+    });
+  }
+
+  /**
+   * Ends the command: sends `signal` (default SIGTERM) to its process group — locally its whole tree,
+   * remotely the remote group, as a timeout does — then SIGKILL after the grace delay if anything is left.
+   * It settles as canceled (`CommandError` with `isCanceled`, or resolves with `.nothrow()`), and is not
+   * retried. Called before it starts, it never runs. Returns false when it had already settled or been killed.
+   * The ssh2 transport always sends SIGTERM then SIGKILL, whatever `signal` asks (docs/commands.md#kill).
+   */
+  kill(signal: NodeJS.Signals = 'SIGTERM'): boolean {
+    const name = validateSignalName(signal, 'signal', '.kill(signal)');
+    if (this.#stage === 'settled' || this.#killed !== undefined) return false;
+    this.#killed = name;
+    this.#stopper?.abort(new KillRequest(name));
+    return true;
   }
 
   /** stdout split into lines. */
@@ -146,7 +191,7 @@ export class Command extends Promise<ProcessOutput> implements AsyncIterable<str
   /**
    * Streams stdout line by line as the command prints. After the last line the loop ends, or throws the
    * command's error. Leaving the loop early (`break`) kills the command. Iterating a command that already
-   * started yields its lines once it has finished.
+   * started yields its lines once it has finished. A retried command streams the lines of every run.
    */
   [Symbol.asyncIterator](): AsyncIterator<string> {
     if (this.#stage !== 'initial') return linesWhenDone(this);
@@ -186,6 +231,13 @@ export class Command extends Promise<ProcessOutput> implements AsyncIterable<str
   #start(): void {
     if (this.#stage !== 'initial') return;
     this.#stage = 'running';
+    // Killed before it started: it never runs.
+    if (this.#killed !== undefined) return this.#finishCanceled(0, undefined);
+    this.#stopper ??= new AbortController();
+    this.#run(1);
+  }
+
+  #run(attempt: number): void {
     void runCommand({
       adapter: this.#plan.adapter,
       command: this.#plan.command,
@@ -195,12 +247,82 @@ export class Command extends Promise<ProcessOutput> implements AsyncIterable<str
       signals: [this.#signal, this.#stopper?.signal],
       readers: this.#readers ?? NO_READERS,
       echoes: () => this.#echoes(),
-      nothrow: () => this.#settings.nothrow,
+      attempt,
+      killed: () => this.#killed !== undefined,
     }).then((settlement) => {
-      this.#stage = 'settled';
-      if (settlement.ok) this.#settle.resolve(settlement.output);
-      else this.#settle.reject(settlement.error);
+      if (settlement.ok || this.#retry === undefined || attempt > this.#retry.times) return this.#finish(settlement, attempt);
+      this.#maybeRetry(settlement, attempt, this.#retry);
     });
+  }
+
+  /** Runs attempt `attempt + 1` after the delay, when the failure is worth it; settles otherwise. */
+  #maybeRetry(settlement: Settlement & { ok: false }, attempt: number, retry: ResolvedRetryOptions): void {
+    const { error } = settlement;
+    // Stopped on purpose (kill, abort, a reader that left): never run again.
+    if (this.#stopped() || (error instanceof CommandError && error.isCanceled)) return this.#finish(settlement, attempt);
+    let again: boolean;
+    try {
+      again = retry.when(error) === true;
+    } catch (thrown) {
+      return this.#finish({ ok: false, error: thrown instanceof Error ? thrown : new Error(String(thrown)) }, attempt);
+    }
+    if (!again) return this.#finish(settlement, attempt);
+    const delay = retryDelay(attempt, retry);
+    if (this.#echoes()) {
+      const target = settlement.target ?? '';
+      (this.#settings.log ?? defaultLog)({ kind: 'retry', attempt, attempts: retry.times + 1, delay, error, command: this.#plan.display, target });
+    }
+    const stops = [this.#stopper?.signal, this.#signal].filter((signal): signal is AbortSignal => signal !== undefined);
+    const onStop = (): void => {
+      clearTimeout(timer);
+      for (const signal of stops) signal.removeEventListener('abort', onStop);
+      this.#finishCanceled(attempt, settlement);
+    };
+    const timer = setTimeout(() => {
+      for (const signal of stops) signal.removeEventListener('abort', onStop);
+      this.#run(attempt + 1);
+    }, delay);
+    for (const signal of stops) signal.addEventListener('abort', onStop, { once: true });
+  }
+
+  #stopped(): boolean {
+    return this.#stopper?.signal.aborted === true || this.#signal?.aborted === true;
+  }
+
+  #finish(settlement: Settlement, attempts: number): void {
+    this.#stage = 'settled';
+    if (settlement.ok) return this.#settle.resolve(settlement.output);
+    const { error, output } = settlement;
+    if (output !== undefined && this.#settings.nothrow) return this.#settle.resolve(output);
+    if (attempts > 1) recordAttempts(error, attempts);
+    this.#settle.reject(error);
+  }
+
+  /**
+   * Settles as canceled without running (again): killed before it started, or killed or aborted while it
+   * waited to be retried (then `last`, the failure it would have retried, is the error's cause).
+   */
+  #finishCanceled(attempts: number, last: (Settlement & { ok: false }) | undefined): void {
+    let target = last?.target;
+    try {
+      target ??= this.#plan.adapter().target;
+    } catch (error) {
+      return this.#finish({ ok: false, error: error as Error }, attempts);
+    }
+    const signal = this.#killed ?? 'SIGTERM';
+    const output = new ProcessOutput({
+      stdout: '',
+      stderr: '',
+      exitCode: exitCodeForSignal(signal),
+      signal,
+      duration: 0,
+      command: this.#plan.display,
+      target,
+      isCanceled: true,
+      attempts: Math.max(1, attempts),
+    });
+    const error = new CommandError(output, { isCanceled: true, killed: this.#killed !== undefined }, last === undefined ? undefined : { cause: last.error });
+    this.#finish({ ok: false, output, error }, attempts);
   }
 
   #echoes(): boolean {
@@ -209,6 +331,18 @@ export class Command extends Promise<ProcessOutput> implements AsyncIterable<str
 }
 
 const NO_READERS: ReadonlySet<LineQueue> = new Set();
+
+function isReplayable(stdin: CommandStdin): boolean {
+  return typeof stdin === 'string' || Buffer.isBuffer(stdin);
+}
+
+function streamWithRetry(option: 'stdin' | 'retry'): ConfigError {
+  return new ConfigError(
+    '.retry() cannot run a command again with a stream as stdin: the first run reads it. ' +
+      'Pass stdin as a string or a Buffer (e.g. await text(stream)), or drop .retry()',
+    option,
+  );
+}
 
 async function* linesWhenDone(command: Promise<ProcessOutput>): AsyncGenerator<string> {
   yield* (await command).lines();

@@ -5,6 +5,7 @@ export interface ProcessOutputInit extends Omit<CommandOutput, 'ok'> {
   readonly timedOut?: boolean;
   readonly isCanceled?: boolean;
   readonly isMaxBuffer?: boolean;
+  readonly attempts?: number;
 }
 
 /**
@@ -32,6 +33,8 @@ export class ProcessOutput implements CommandOutput {
   readonly isCanceled: boolean;
   /** Killed because its output passed `maxBuffer`; `stdout`/`stderr` hold the head. */
   readonly isMaxBuffer: boolean;
+  /** How many times the command ran: 1, or more after `.retry()` ran it again (this is the last run's output). */
+  readonly attempts: number;
 
   constructor(init: ProcessOutputInit) {
     this.stdout = init.stdout;
@@ -44,11 +47,12 @@ export class ProcessOutput implements CommandOutput {
     this.timedOut = init.timedOut ?? false;
     this.isCanceled = init.isCanceled ?? false;
     this.isMaxBuffer = init.isMaxBuffer ?? false;
+    this.attempts = init.attempts ?? 1;
     this.ok = this.exitCode === 0 && this.signal === null && !this.timedOut && !this.isCanceled && !this.isMaxBuffer;
   }
 
   /** Wraps an adapter's result with the (masked) command and the adapter's target. */
-  static from(result: ExecResult, context: { readonly command: string; readonly target: string }): ProcessOutput {
+  static from(result: ExecResult, context: { readonly command: string; readonly target: string; readonly attempts?: number }): ProcessOutput {
     // Field by field, not `{ ...result }`: this runs once per command and a spread copy costs more.
     return new ProcessOutput({
       stdout: result.stdout,
@@ -61,6 +65,7 @@ export class ProcessOutput implements CommandOutput {
       isMaxBuffer: result.isMaxBuffer,
       command: context.command,
       target: context.target,
+      attempts: context.attempts,
     });
   }
 

@@ -1,43 +1,47 @@
 import type { Adapter } from '@rexec/adapters';
 import { buildExecSpec, type ExecSpecInputs } from './build-exec-spec.js';
-import { echoCommand } from './echo.js';
+import { defaultLog } from './log.js';
 import { settleResult, type Settlement } from './settle-result.js';
 
 export interface RunInputs extends ExecSpecInputs {
   readonly adapter: () => Adapter;
-  /** The command with secrets masked. */
-  readonly display: string;
-  /** Read when the command ends, so `.nothrow()` applied while it runs counts. */
-  readonly nothrow: () => boolean;
+  /** Which run this is (1, or more after retries). */
+  readonly attempt: number;
+  /** Read when the command ends: it was ended by `command.kill()`. */
+  readonly killed: () => boolean;
 }
 
 /**
- * Runs one command on its adapter and decides how it settles. Never rejects: an adapter failure
+ * Runs a command once on its adapter and decides how that run settles. Never rejects: an adapter failure
  * (cannot start, transport lost, bad cwd) becomes a failed settlement carrying that error.
  * Not an async function: one promise per command instead of two.
  */
 export function runCommand(inputs: RunInputs): Promise<Settlement> {
+  let target: string | undefined;
   try {
     const adapter = inputs.adapter();
-    if (inputs.echoes()) echoCommand(inputs.display, adapter.target);
+    target = adapter.target;
+    const ranOn = target;
+    if (inputs.echoes()) (inputs.settings.log ?? defaultLog)({ kind: 'command', command: inputs.display, target: ranOn });
     // Promise.resolve: a third-party adapter may hand back any thenable (a native promise passes as it is).
-    return Promise.resolve(adapter.exec(buildExecSpec(inputs))).then((result) => {
+    return Promise.resolve(adapter.exec(buildExecSpec(inputs, ranOn))).then((result) => {
       try {
         return settleResult(result, {
           display: inputs.display,
-          target: result.target ?? adapter.target,
-          nothrow: inputs.nothrow(),
+          target: result.target ?? ranOn,
           timeout: inputs.settings.timeout,
+          attempt: inputs.attempt,
+          killed: inputs.killed(),
         });
       } catch (error) {
-        return failed(error);
+        return failed(error, ranOn);
       }
-    }, failed);
+    }, (error: unknown) => failed(error, ranOn));
   } catch (error) {
-    return Promise.resolve(failed(error));
+    return Promise.resolve(failed(error, target));
   }
 }
 
-function failed(error: unknown): Settlement {
-  return { ok: false, error: error instanceof Error ? error : new Error(String(error)) };
+function failed(error: unknown, target: string | undefined): Settlement {
+  return { ok: false, target, error: error instanceof Error ? error : new Error(String(error)) };
 }

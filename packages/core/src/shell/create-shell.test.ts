@@ -1,6 +1,7 @@
 import { ConfigError } from '@rexec/adapters';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RecordingAdapter, tick } from '../../test/helpers/recording-adapter.js';
+import type { LogEntry } from '../command/log.js';
 import { createShell } from './create-shell.js';
 
 afterEach(() => {
@@ -100,6 +101,11 @@ describe('createShell', () => {
     [{ adapter: new RecordingAdapter(), defaults: { nothrow: 'yes' } }, 'nothrow'],
     [{ adapter: new RecordingAdapter(), defaults: { env: { A: 1 } } }, 'env'],
     [{ adapter: new RecordingAdapter(), secrets: [1] }, 'secrets'],
+    [{ adapter: new RecordingAdapter(), defaults: { shell: '' } }, 'shell'],
+    [{ adapter: new RecordingAdapter(), defaults: { pipefail: true } }, 'pipefail'],
+    [{ adapter: new RecordingAdapter(), defaults: { shell: '/bin/sh', pipefail: true } }, 'pipefail'],
+    [{ adapter: new RecordingAdapter(), defaults: { log: console } }, 'log'],
+    [{ adapter: new RecordingAdapter(), defaults: { timeoutSignal: 'TERM' } }, 'timeoutSignal'],
   ])('rejects options %j with a ConfigError naming %s', (options, option) => {
     let caught: unknown;
     try {
@@ -117,5 +123,59 @@ describe('createShell', () => {
     expect(() => $.timeout(-1)).toThrow(/finite number of milliseconds >= 0/);
     expect(() => $.cd('')).toThrow(ConfigError);
     expect(() => $.with({} as never)).toThrow(/Adapter contract/);
+  });
+
+  it('shell() and pipefail() run each command under that shell, with set -o pipefail first', async () => {
+    const adapter = new RecordingAdapter();
+    const $ = createShell({ adapter });
+    const bash = $.shell('/bin/bash');
+    await bash`echo ${'a b'} | cat`;
+    await bash.pipefail()`false | true`;
+    await createShell({ adapter, defaults: { shell: '/usr/bin/zsh', pipefail: true } })`x`;
+    await $`plain`;
+    expect(adapter.specs.map((spec) => spec.command)).toEqual([
+      "exec /bin/bash -c 'echo '\\''a b'\\'' | cat'",
+      "exec /bin/bash -c 'set -o pipefail\nfalse | true'",
+      "exec /usr/bin/zsh -c 'set -o pipefail\nx'",
+      'plain',
+    ]);
+    expect(bash.pipefail().defaults).toMatchObject({ shell: '/bin/bash', pipefail: true });
+  });
+
+  it('refuses pipefail where the shell lacks it, whichever is set last', () => {
+    const $ = createShell({ adapter: new RecordingAdapter() });
+    expect(() => $.pipefail()).toThrow(/needs a shell that has it/);
+    expect(() => $.shell('/bin/sh').pipefail()).toThrow(/not supported by \/bin\/sh/);
+    expect(() => $.shell('/bin/bash').pipefail().shell('/bin/dash')).toThrow(/turn pipefail off first/);
+    expect($.shell('/bin/bash').pipefail().pipefail(false).shell('/bin/dash').defaults).toMatchObject({ shell: '/bin/dash', pipefail: false });
+    expect(() => $.shell('')).toThrow(ConfigError);
+  });
+
+  it('log(hook) receives what verbose shows, instead of stderr and stdout', async () => {
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const entries: LogEntry[] = [];
+    const adapter = new RecordingAdapter((spec) => {
+      spec.onStdoutLine?.('out line');
+      spec.onStderrLine?.('err line');
+      return {};
+    });
+    const $ = createShell({ adapter, secrets: ['s3cret'] }).verbose().log((entry) => entries.push(entry));
+    await $`echo ${'s3cret'}`;
+    expect(entries).toEqual([
+      { kind: 'command', command: 'echo ***', target: 'deploy@web1:22' },
+      { kind: 'stdout', line: 'out line', command: 'echo ***', target: 'deploy@web1:22' },
+      { kind: 'stderr', line: 'err line', command: 'echo ***', target: 'deploy@web1:22' },
+    ]);
+    expect(stderr).not.toHaveBeenCalled();
+    expect(stdout).not.toHaveBeenCalled();
+    expect(() => $.log('stderr' as never)).toThrow(ConfigError);
+  });
+
+  it('a log hook that throws fails the command with its error', async () => {
+    const $ = createShell({ adapter: new RecordingAdapter() }).verbose().log(() => {
+      throw new Error('logger down');
+    });
+    await expect($`true`).rejects.toThrow('logger down');
   });
 });

@@ -1,23 +1,33 @@
 import { ConfigError, type Adapter } from '@rexec/adapters';
 import {
   DEFAULT_COMMAND_SETTINGS,
+  layerSettings,
   validateCwd,
   validateEnv,
   validateFlag,
+  validateLog,
   validateMaxBuffer,
+  validateSignalName,
   validateTimeout,
   type CommandSettings,
+  type SettingsLayer,
 } from '../command/command-options.js';
+import { checkPipefail, validateShellPath } from '../command/shell-choice.js';
 import type { CommandDefaults, ShellOptions } from './shell-types.js';
 
 export interface ResolvedShellOptions {
   readonly adapter: () => Adapter;
+  /** What the shell sets itself (createShell defaults, derived shells): these win over `within` blocks. */
+  readonly own: SettingsLayer;
+  /** `own` over the built-in defaults: what its commands get outside any `within` block. */
   readonly settings: CommandSettings;
   readonly secrets: readonly string[];
 }
 
 const SHELL_KEYS: ReadonlySet<string> = new Set(['adapter', 'defaults', 'secrets']);
-const DEFAULT_KEYS: ReadonlySet<string> = new Set(['cwd', 'env', 'timeout', 'nothrow', 'quiet', 'verbose', 'maxBuffer']);
+const DEFAULT_KEYS: ReadonlySet<string> = new Set([
+  'cwd', 'env', 'timeout', 'timeoutSignal', 'nothrow', 'quiet', 'verbose', 'maxBuffer', 'shell', 'pipefail', 'log',
+]);
 
 function rejectUnknownKeys(value: object, known: ReadonlySet<string>, where: string): void {
   const unknown = Object.keys(value).filter((key) => !known.has(key));
@@ -57,17 +67,23 @@ export function validateSecrets(secrets: Iterable<unknown>): string[] {
   return list;
 }
 
-function settingsFrom(defaults: CommandDefaults): CommandSettings {
+/** The settings `defaults` sets, validated; only those given (so `within` blocks can fill in the rest). */
+export function layerFromDefaults(defaults: CommandDefaults): SettingsLayer {
   rejectUnknownKeys(defaults, DEFAULT_KEYS, 'defaults');
-  const settings = { ...DEFAULT_COMMAND_SETTINGS };
-  if (defaults.cwd !== undefined) settings.cwd = validateCwd(defaults.cwd);
-  if (defaults.env !== undefined) settings.env = validateEnv(defaults.env);
-  if (defaults.timeout !== undefined) settings.timeout = validateTimeout(defaults.timeout);
-  if (defaults.nothrow !== undefined) settings.nothrow = validateFlag('nothrow', defaults.nothrow);
-  if (defaults.quiet !== undefined) settings.quiet = validateFlag('quiet', defaults.quiet);
-  if (defaults.verbose !== undefined) settings.verbose = validateFlag('verbose', defaults.verbose);
-  if (defaults.maxBuffer !== undefined) settings.maxBuffer = validateMaxBuffer(defaults.maxBuffer);
-  return Object.freeze(settings);
+  const layer: { -readonly [K in keyof CommandSettings]?: CommandSettings[K] } = {};
+  if (defaults.cwd !== undefined) layer.cwd = validateCwd(defaults.cwd);
+  if (defaults.env !== undefined) layer.env = validateEnv(defaults.env);
+  if (defaults.timeout !== undefined) layer.timeout = validateTimeout(defaults.timeout);
+  if (defaults.timeoutSignal !== undefined) layer.timeoutSignal = validateSignalName(defaults.timeoutSignal, 'timeoutSignal', 'timeoutSignal');
+  if (defaults.nothrow !== undefined) layer.nothrow = validateFlag('nothrow', defaults.nothrow);
+  if (defaults.quiet !== undefined) layer.quiet = validateFlag('quiet', defaults.quiet);
+  if (defaults.verbose !== undefined) layer.verbose = validateFlag('verbose', defaults.verbose);
+  if (defaults.maxBuffer !== undefined) layer.maxBuffer = validateMaxBuffer(defaults.maxBuffer);
+  if (defaults.shell !== undefined) layer.shell = validateShellPath(defaults.shell);
+  if (defaults.pipefail !== undefined) layer.pipefail = validateFlag('pipefail', defaults.pipefail);
+  if (defaults.log !== undefined) layer.log = validateLog(defaults.log);
+  checkPipefail(layer.shell, layer.pipefail ?? false, 'pipefail');
+  return Object.freeze(layer);
 }
 
 /** Validates `createShell` options (unknown keys rejected) and applies the frozen command defaults. */
@@ -81,5 +97,6 @@ export function normalizeShellOptions(options: unknown): ResolvedShellOptions {
   if (typeof (secrets as Partial<Iterable<unknown>>)[Symbol.iterator] !== 'function') {
     throw new ConfigError('secrets must be an iterable of strings, e.g. [password]', 'secrets');
   }
-  return { adapter: adapterSource(adapter), settings: settingsFrom(defaults), secrets: validateSecrets(secrets) };
+  const own = layerFromDefaults(defaults);
+  return { adapter: adapterSource(adapter), own, settings: layerSettings(DEFAULT_COMMAND_SETTINGS, own), secrets: validateSecrets(secrets) };
 }

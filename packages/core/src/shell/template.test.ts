@@ -42,6 +42,15 @@ describe('renderTemplate', () => {
     expect(q`cat ${output('  my file\n')}`).toBe("cat 'my file'");
   });
 
+  it('interpolates a Date as its ISO string; an invalid Date is a TypeError', () => {
+    const date = new Date(Date.UTC(2024, 0, 2, 3, 4, 5, 678));
+    expect(q`touch -d ${date} stamp`).toBe('touch -d 2024-01-02T03:04:05.678Z stamp');
+    expect(q`echo ${[date, 'x y']}`).toBe("echo 2024-01-02T03:04:05.678Z 'x y'");
+    const error = thrown(() => q`echo ${new Date(Number.NaN)}`);
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error.message).toContain('argument 1 of the template is an invalid Date');
+  });
+
   it('inserts values unquoted in raw mode', () => {
     expect(raw`echo ${'$HOME'} ${['a', 'b c']} ${output('x\n')}`).toBe('echo $HOME a b c x');
   });

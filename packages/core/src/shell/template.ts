@@ -24,7 +24,7 @@ function badValue(position: number, where: string, kind: string, before: string)
   return new TypeError(
     `argument ${position} of the template${where} is ${kind}` +
       (context === '' ? '' : ` (after "${context}")`) +
-      '. Interpolate a string, a number, an array of them, or a ProcessOutput; nothing was run.',
+      '. Interpolate a string, a number, a Date, an array of them, or a ProcessOutput; nothing was run.',
   );
 }
 
@@ -38,6 +38,10 @@ function renderScalar(value: unknown, mode: TemplateMode, fail: (kind: string) =
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   if (typeof value === 'bigint') return String(value);
   if (value instanceof ProcessOutput) return word(value.toString(), mode, fail);
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) throw fail('an invalid Date (new Date(NaN)); check how it was built');
+    return word(value.toISOString(), mode, fail);
+  }
   throw fail(kindOf(value));
 }
 

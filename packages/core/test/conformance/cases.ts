@@ -5,13 +5,21 @@
 import { mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { commandCases, lostSessionRetryCases } from './cases-commands.js';
 import { exitCases, lostSessionCases } from './cases-exit.js';
 import { inputCases } from './cases-input.js';
 import { terminationCases } from './cases-termination.js';
 import { killLeftovers } from './processes.js';
 import type { CaseContext, ConformanceCase, Observation } from './types.js';
 
-export const conformanceCases: readonly ConformanceCase[] = [...exitCases, ...inputCases, ...terminationCases, ...lostSessionCases];
+export const conformanceCases: readonly ConformanceCase[] = [
+  ...exitCases,
+  ...inputCases,
+  ...terminationCases,
+  ...commandCases,
+  ...lostSessionCases,
+  ...lostSessionRetryCases,
+];
 
 /** A case that takes longer has failed: its command was not ended (the leftovers are killed, which unblocks it). */
 const CASE_DEADLINE_MS = 8000;

@@ -13,14 +13,23 @@ import { appliesTo, expectedOn, TRANSPORT_NAMES, type TransportName } from './ty
 const host = testHost();
 const remoteTarget = `${host.username}@127.0.0.1:${host.port}`;
 
-function open(transport: TransportName): { sh: Shell; pool: SshShell | undefined; target: string } {
-  if (transport === 'local') return { sh: $, pool: undefined, target: 'local' };
-  const pool = transport === 'ssh2' ? $.ssh(targetOf(host)) : $.ssh(targetOf(host), { controlMaster: true });
-  return { sh: pool, pool, target: remoteTarget };
+type ShellChoice = { readonly shell?: string; readonly pipefail?: boolean };
+
+function open(transport: TransportName): { sh: Shell; pool: SshShell | undefined; target: string; openWith: (choice: ShellChoice) => Shell } {
+  if (transport === 'local') {
+    const openWith = ({ shell, pipefail }: ShellChoice): Shell => {
+      const chosen = shell === undefined ? $ : $.shell(shell);
+      return pipefail === undefined ? chosen : chosen.pipefail(pipefail);
+    };
+    return { sh: $, pool: undefined, target: 'local', openWith };
+  }
+  const transportOptions = transport === 'ssh2' ? {} : { controlMaster: true };
+  const pool = $.ssh(targetOf(host), transportOptions);
+  return { sh: pool, pool, target: remoteTarget, openWith: (choice) => $.ssh(targetOf(host), { ...transportOptions, ...choice }) };
 }
 
 describe.each(TRANSPORT_NAMES)('command semantics on %s', (transport) => {
-  const { sh, pool, target } = open(transport);
+  const { sh, pool, target, openWith } = open(transport);
 
   // The first command pays for the connection (or the master's start): not inside a case's timeout.
   beforeAll(async () => {
@@ -32,7 +41,7 @@ describe.each(TRANSPORT_NAMES)('command semantics on %s', (transport) => {
 
   for (const testCase of conformanceCases.filter((candidate) => appliesTo(candidate, transport))) {
     it(testCase.name, async () => {
-      const seen = await runCase(testCase, { transport, sh, target, host });
+      const seen = await runCase(testCase, { transport, sh, target, host, openWith });
       expect(seen).toEqual(expectedOn(testCase, transport));
     });
   }

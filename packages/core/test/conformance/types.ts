@@ -24,6 +24,11 @@ export interface CaseContext {
   readonly host: SshHostInfo;
   /** Records `sleep` arguments the case starts, so the runner can kill leftovers when it fails. */
   readonly track: (...sleepArguments: string[]) => void;
+  /**
+   * The tag of this transport opened with these options: `$.ssh(target, { ...options })` for the SSH
+   * transports (the same pool: the options shape the tag, not the connection); locally the same as `$.shell().pipefail()`.
+   */
+  readonly openWith: (options: { readonly shell?: string; readonly pipefail?: boolean }) => Shell;
 }
 
 /** What a case reports: plain values only, so a mismatch shows as a readable diff. */

@@ -33,6 +33,13 @@ export interface SshOptions {
   readonly controlMaster?: boolean | undefined;
   readonly controlPath?: string | undefined;
   readonly controlPersist?: string | number | boolean | undefined;
+  /**
+   * The shell each command runs under (`exec SHELL -c command`), e.g. `'/bin/bash'`. Default: the login shell
+   * over ssh2, `/bin/sh` with `controlMaster` (docs/commands.md#shell-and-pipefail). Not part of the pool's identity.
+   */
+  readonly shell?: string | undefined;
+  /** `set -o pipefail` before each command; needs a `shell` that has it (bash, zsh, ksh). Default false. */
+  readonly pipefail?: boolean | undefined;
 }
 
 /** A target: `'user@host:port'`, an alias from `~/.ssh/config`, or an options object. */

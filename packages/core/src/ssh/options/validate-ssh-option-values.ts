@@ -6,6 +6,7 @@ import type { SshOptions } from './ssh-options.js';
 export const SSH_OPTION_KEYS = Object.freeze([
   'host', 'port', 'username', 'privateKey', 'passphrase', 'password', 'agent', 'readyTimeout',
   'keepaliveInterval', 'knownHosts', 'hostKeyCheck', 'pool', 'controlMaster', 'controlPath', 'controlPersist',
+  'shell', 'pipefail',
 ] as const);
 
 const KNOWN = new Set<string>(SSH_OPTION_KEYS);
@@ -38,6 +39,9 @@ const CHECKS: Readonly<Record<string, Check>> = Object.freeze({
   controlPath: isString,
   controlPersist: (v) =>
     typeof v === 'boolean' || typeof v === 'string' || (typeof v === 'number' && v >= 0) ? undefined : 'expected a duration string, seconds, or a boolean',
+  // Applied by `$.ssh` to the tag it returns (ssh/ssh-shell-choice.ts), not to the connection.
+  shell: isString,
+  pipefail: isBoolean,
 });
 
 /**
