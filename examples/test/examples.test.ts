@@ -29,6 +29,20 @@ const cases: [file: string, expected: RegExp[]][] = [
   ['deploy.ts', [/health check/, /deployed v\d+/]],
   ['demo.ts', [/pooled command \(median of 20\)/, /deployed v\d+/, /connection:create +× 1/, /done: pool closed/]],
   ['control-master.ts', [/controlmaster: 5 commands, master running \(pid \d+\)/, /connections opened: 1,/, /hello from the master/, /first command .*: \d+ ms; next ones through the master: \d+ ms/, /after closePool: master closed, socket removed: true/]],
+  [
+    'commands.ts',
+    [
+      /local: kill\(\) → SIGTERM, canceled: true/,
+      /remote: kill\(\) → SIGTERM, canceled: true/,
+      /retry: succeeded on attempt 3/,
+      /retry: gave up after 3 attempts: exit 4, stderr "no such release"/,
+      /retry\(fn\): the block passed on attempt 2/,
+      /within: local demo, remote demo in tmp\./,
+      /within: logged 2 commands/,
+      /pipefail: without it exit 0, with it exit 1/,
+      /pipefail on \/bin\/sh → ConfigError \(pipefail\)/,
+    ],
+  ],
   ['generic-pool.ts', [/20 requests → 20 replies/, /after the drop: echo: are you there\?/, /drained: 0 connections left/]],
 ];
 
