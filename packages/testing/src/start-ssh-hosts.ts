@@ -2,7 +2,9 @@
  * N SSH hosts for the price of one: a single OpenSSH sshd listening on 127.0.0.1, 127.0.0.2, … 127.0.0.n
  * (all of 127.0.0.0/8 is loopback on Linux), all on the same port. Each address is a distinct
  * `host:port` target with its own known_hosts entry, so a host group sees N hosts; one sshd process,
- * one key pair, one log. Without sshd (the embedded fallback), N embedded servers on 127.0.0.1 instead.
+ * one key pair, one log. sshd listens on 16 sockets at most (MAX_LISTEN_SOCKS): past 16 hosts, one more
+ * sshd per 16 (its first host is 127.0.0.1 on its own port, the others the next unused addresses).
+ * Without sshd (the embedded fallback), N embedded servers on 127.0.0.1 instead.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -11,15 +13,17 @@ import type { HostLogin } from './login-options.js';
 import { startSshHost } from './start-ssh-host.js';
 import type { SshHost, SshHostKind, StartSshHostOptions } from './types.js';
 
-/** The most addresses one sshd serves here (127.0.0.1 … 127.0.0.254). */
-const MAX_HOSTS = 254;
+/** The most hosts a set has (addresses 127.0.0.2 … 127.0.0.254 beside each sshd's 127.0.0.1). */
+const MAX_HOSTS = 200;
+/** OpenSSH's MAX_LISTEN_SOCKS: the most addresses one sshd listens on. */
+const PER_SSHD = 16;
 
 export interface SshHostSet {
   readonly kind: SshHostKind;
   /** One login per host, each a distinct `host:port` (what `$.ssh(...)` and `$.ssh.group([...])` take). */
   readonly hosts: readonly HostLogin[];
   /**
-   * The servers behind them: one sshd for every host (OpenSSH), so `servers[0].kill()` takes every host
+   * The servers behind them: one sshd per 16 hosts (OpenSSH), so `servers[0].kill()` takes all of its hosts
    * down at once; one server per host with the embedded fallback. For a single host to break, start it
    * apart with `startSshHost()`.
    */
@@ -36,11 +40,6 @@ function wantsOpenSsh(options: StartSshHostOptions): boolean {
   return findSshd(env, options.sshdPath) !== undefined;
 }
 
-/** `127.0.0.(index + 1)`. */
-function addressOf(index: number): string {
-  return `127.0.0.${index + 1}`;
-}
-
 /** A known_hosts file (in the host's temp dir) trusting its key at every address of `addresses`, on its port. */
 async function knownHostsForAll(host: SshHost, addresses: readonly string[]): Promise<string> {
   const line = (await readFile(host.knownHostsPath, 'utf8')).trim().split('\n')[0] ?? '';
@@ -52,22 +51,36 @@ async function knownHostsForAll(host: SshHost, addresses: readonly string[]): Pr
 }
 
 /**
- * Starts `n` SSH hosts (1 ≤ n ≤ 254) as cheaply as possible: one sshd on n loopback addresses. `options`
- * are those of `startSshHost` (`maxSessions`, `maxStartups`, ... apply to the one sshd).
+ * Starts `n` SSH hosts (1 ≤ n ≤ 200) as cheaply as possible: one sshd on up to 16 loopback addresses (one
+ * more per 16 hosts). `options` are those of `startSshHost` (`maxSessions`, `maxStartups`, ... apply to each sshd).
  */
 export async function startSshHosts(n: number, options: StartSshHostOptions = {}): Promise<SshHostSet> {
   if (!Number.isInteger(n) || n < 1 || n > MAX_HOSTS) throw new RangeError(`startSshHosts: n must be an integer from 1 to ${MAX_HOSTS}, got ${n}`);
   if (wantsOpenSsh(options)) {
-    const addresses = Array.from({ length: n }, (_, i) => addressOf(i));
-    const server = await startSshHost({ ...options, kind: 'openssh', extraAddresses: addresses.slice(1) });
+    const servers: SshHost[] = [];
+    const hosts: HostLogin[] = [];
     try {
-      const knownHosts = await knownHostsForAll(server, addresses);
-      const hosts = addresses.map((host) => ({ host, port: server.port, username: server.username, privateKey: server.privateKeyPath, knownHosts }));
-      return { kind: 'openssh', hosts, servers: [server], stop: () => server.stop() };
+      let nextAddress = 2;
+      for (let first = 0; first < n; first += PER_SSHD) {
+        const count = Math.min(PER_SSHD, n - first);
+        const extra = Array.from({ length: count - 1 }, () => `127.0.0.${nextAddress++}`);
+        const server = await startSshHost({ ...options, kind: 'openssh', extraAddresses: extra });
+        servers.push(server);
+        const addresses = ['127.0.0.1', ...extra];
+        const knownHosts = await knownHostsForAll(server, addresses);
+        for (const host of addresses) hosts.push({ host, port: server.port, username: server.username, privateKey: server.privateKeyPath, knownHosts });
+      }
     } catch (error) {
-      await server.stop();
+      await Promise.all(servers.map((server) => server.stop()));
       throw error;
     }
+    let stopping: Promise<void> | undefined;
+    return {
+      kind: 'openssh',
+      hosts,
+      servers,
+      stop: () => (stopping ??= Promise.all(servers.map((server) => server.stop())).then(() => undefined)),
+    };
   }
   const servers: SshHost[] = [];
   try {

@@ -65,6 +65,19 @@ describe('startSshHosts', () => {
     expect(connections.map((line) => line.trim().split(' ')[2])).toEqual(['127.0.0.1', '127.0.0.2', '127.0.0.3']);
   });
 
+  it('past 16 hosts (sshd listens on 16 sockets at most): one more sshd per 16, every host distinct', async () => {
+    const many = await startSshHosts(18);
+    try {
+      expect(many.hosts).toHaveLength(18);
+      expect(new Set(many.hosts.map((h) => `${h.host}:${h.port}`)).size).toBe(18);
+      expect(many.servers).toHaveLength(many.kind === 'openssh' ? 2 : 18);
+      const answers = await Promise.all([many.hosts[0]!, many.hosts[15]!, many.hosts[16]!, many.hosts[17]!].map((login) => run(login, 'echo ok')));
+      expect(answers).toEqual(['ok\n', 'ok\n', 'ok\n', 'ok\n']);
+    } finally {
+      await many.stop();
+    }
+  });
+
   it('rejects a bad count', async () => {
     await expect(startSshHosts(0)).rejects.toThrow(RangeError);
     await expect(startSshHosts(1.5)).rejects.toThrow(/integer/);
