@@ -364,6 +364,16 @@ describe('Command: retry()', () => {
     expect((await $`cat`.stdin('again').retry(1)).ok).toBe(true);
   });
 
+  it('a log hook that throws on the retry entry fails the command with its error, without running it again', async () => {
+    const adapter = exits(1, 0);
+    const broken = new Error('logger down');
+    const $ = createShell({ adapter }).verbose().log((entry) => {
+      if (entry.kind === 'retry') throw broken;
+    });
+    await expect($`flaky`.retry(1)).rejects.toBe(broken);
+    expect(adapter.specs).toHaveLength(1);
+  });
+
   it('logs each retry when verbose', async () => {
     const entries: LogEntry[] = [];
     await createShell({ adapter: exits(1, 0) }).verbose().log((entry) => entries.push(entry))`flaky`.retry(1);

@@ -270,7 +270,12 @@ export class Command extends Promise<ProcessOutput> implements AsyncIterable<str
     const delay = retryDelay(attempt, retry);
     if (this.#echoes()) {
       const target = settlement.target ?? '';
-      (this.#settings.log ?? defaultLog)({ kind: 'retry', attempt, attempts: retry.times + 1, delay, error, command: this.#plan.display, target });
+      try {
+        (this.#settings.log ?? defaultLog)({ kind: 'retry', attempt, attempts: retry.times + 1, delay, error, command: this.#plan.display, target });
+      } catch (thrown) {
+        // A log hook that throws fails the command, as it does on any other entry.
+        return this.#finish({ ok: false, error: thrown instanceof Error ? thrown : new Error(String(thrown)) }, attempt);
+      }
     }
     const stops = [this.#stopper?.signal, this.#signal].filter((signal): signal is AbortSignal => signal !== undefined);
     const onStop = (): void => {

@@ -1,6 +1,7 @@
 import { ConfigError } from '@rexec/adapters';
 import { describe, expect, it } from 'vitest';
 import { RecordingAdapter } from '../../test/helpers/recording-adapter.js';
+import { $ } from '../dollar.js';
 import { createShell } from '../shell/create-shell.js';
 import { shellChoiceOf, withShellChoice } from './ssh-shell-choice.js';
 
@@ -28,5 +29,20 @@ describe('$.ssh(target, { shell, pipefail })', () => {
     expect(chosen.defaults).toMatchObject({ shell: '/bin/bash', pipefail: true });
     expect(tag.defaults.shell).toBeUndefined();
     expect(withShellChoice(tag, {})).toBe(tag);
+  });
+
+  it('is no part of the pool identity: the same target with and without a shell shares one pool', async () => {
+    const target = { host: '127.0.0.1', port: 9, username: 'nobody', password: 'not-used', knownHosts: '/dev/null', agent: false } as const;
+    const plain = $.ssh(target);
+    const bash = $.ssh(target, { shell: '/bin/bash', pipefail: true });
+    const other = $.ssh({ ...target, port: 10 }, { shell: '/bin/bash' });
+    try {
+      expect(bash.getPoolStats).toBe(plain.getPoolStats);
+      expect(other.getPoolStats).not.toBe(plain.getPoolStats);
+      expect(bash.defaults).toMatchObject({ shell: '/bin/bash', pipefail: true });
+      expect(plain.defaults.shell).toBeUndefined();
+    } finally {
+      await Promise.all([plain.closePool(), other.closePool()]);
+    }
   });
 });
