@@ -3,7 +3,7 @@
  * time limits, for the full run and for `--quick`. Budgets are time-based, so slow peers get
  * fewer samples instead of stretching the run; none of these depends on the results.
  */
-import type { MemoryParams, PausesParams, SequentialParams, ThroughputParams } from './child/protocol.js';
+import type { DeployParams, DownParams, MemoryParams, PausesParams, RestartParams, SequentialParams, SilentParams, ThroughputParams } from './child/protocol.js';
 
 /** The floor, then the rest; each name is a file in peers/. */
 export const SEQUENTIAL_PEERS = [
@@ -20,6 +20,16 @@ export const SEQUENTIAL_PEERS = [
 export const PAUSES_PEERS = ['ssh2-nodelay', 'rexec-pooled', 'node-ssh', 'xec'] as const;
 export const THROUGHPUT_PEERS = ['rexec-pooled', 'ssh2-nodelay', 'generic-pool-ssh2', 'node-ssh', 'xec'] as const;
 export const MEMORY_PEERS = ['ssh2-nodelay', 'rexec-pooled', 'node-ssh'] as const;
+/** The deploy of examples/deploy.ts: the floor's client (raw ssh2), `$.ssh`, and the peers with runners. */
+export const DEPLOY_PEERS = ['ssh2-nodelay', 'rexec-pooled', 'node-ssh', 'xec'] as const;
+/** How long the naive raw client (peers/ssh2-reconnect.ts) waits between reconnect attempts. */
+export const NAIVE_RECONNECT_DELAY_MS = 250;
+/** sshd restart under load: `$.ssh` with the breaker on (the default), off, and raw ssh2 reconnecting naively. */
+export const RESTART_RUNS = [
+  { peer: 'rexec-pooled', breaker: 'on' },
+  { peer: 'rexec-pooled', breaker: 'off' },
+  { peer: 'ssh2-reconnect', breaker: 'n/a' },
+] as const;
 /** Names shown in tables (the parent never imports a peer's library, so labels live here). */
 export const PEER_LABELS: Readonly<Record<string, string>> = Object.freeze({
   'ssh2-nodelay': 'ssh2 held, nodelay (floor)',
@@ -31,6 +41,7 @@ export const PEER_LABELS: Readonly<Record<string, string>> = Object.freeze({
   'node-ssh': 'node-ssh 13.2.1',
   xec: '@xec-sh/core 0.9.0',
   'generic-pool-ssh2': 'generic-pool × ssh2 (4 exclusive), nodelay',
+  'ssh2-reconnect': 'ssh2, one connection, naive reconnect',
 });
 export const labelOf = (peer: string): string => PEER_LABELS[peer] ?? peer;
 export const FLOOR_PEER = 'ssh2-nodelay';
@@ -55,7 +66,28 @@ export interface BenchPlan {
   readonly throughput: ThroughputParams & { readonly timeoutMs: number };
   readonly memory: MemoryParams & { readonly timeoutMs: number };
   readonly poolTimeoutMs: number;
+  readonly deploy: { readonly peers: readonly string[]; readonly loopback: DeployParams; readonly rtt20: DeployParams; readonly timeoutMs: number };
+  readonly faults: {
+    /** Per run (one client); the pool options are the run's. */
+    readonly restart: Omit<RestartParams, 'poolOptions'> & { readonly timeoutMs: number };
+    readonly silent: SilentParams & { readonly timeoutMs: number };
+    readonly down: DownParams & { readonly timeoutMs: number };
+  };
 }
+
+/** The restart scenario of the issue: sshd killed at 30 % of the commands, back ~2 s after it died. */
+const restart = (total: number, inFlight: number, deadlineMs: number, timeoutMs: number): BenchPlan['faults']['restart'] => ({
+  command: 'true',
+  total,
+  inFlight,
+  killAfter: Math.round(total * 0.3),
+  restartAfterMs: 2_000,
+  serverMaxSessions: 10,
+  deadlineMs,
+  probeIntervalMs: 50,
+  maxProbes: 200,
+  timeoutMs,
+});
 
 const COMMANDS = ['true', 'echo hi'] as const;
 /** The script of the pauses scenario, run in turn. */
@@ -78,6 +110,18 @@ const FULL: BenchPlan = {
   throughput: { command: 'true', total: 500, inFlight: 50, maxConnections: 4, serverMaxSessions: 10, deadlineMs: 60_000, timeoutMs: 90_000 },
   memory: { connections: 8, timeoutMs: 60_000 },
   poolTimeoutMs: 180_000,
+  // The slowest child (node-ssh or xec at 20 ms RTT, ~1.5 s a deploy) takes ~15 s.
+  deploy: {
+    peers: DEPLOY_PEERS,
+    loopback: { minIterations: 10, maxIterations: 50, budgetMs: 3_000 },
+    rtt20: { minIterations: 5, maxIterations: 20, budgetMs: 8_000 },
+    timeoutMs: 90_000,
+  },
+  faults: {
+    restart: restart(5_000, 100, 60_000, 120_000),
+    silent: { command: 'true', commandTimeoutMs: 1_000, samples: 5, timeoutMs: 60_000 },
+    down: { command: 'true', maxCommandsUntilOpen: 20, untilOpenBudgetMs: 30_000, samples: 200, timeoutMs: 90_000 },
+  },
 };
 
 const QUICK: BenchPlan = {
@@ -97,6 +141,18 @@ const QUICK: BenchPlan = {
   throughput: { command: 'true', total: 200, inFlight: 50, maxConnections: 4, serverMaxSessions: 10, deadlineMs: 20_000, timeoutMs: 40_000 },
   memory: { connections: 4, timeoutMs: 30_000 },
   poolTimeoutMs: 60_000,
+  // The floor, `$.ssh` and node-ssh (the deploy target's reference), a first deploy and 2-3 more each.
+  deploy: {
+    peers: ['ssh2-nodelay', 'rexec-pooled', 'node-ssh'],
+    loopback: { minIterations: 3, maxIterations: 10, budgetMs: 500 },
+    rtt20: { minIterations: 2, maxIterations: 3, budgetMs: 500 },
+    timeoutMs: 45_000,
+  },
+  faults: {
+    restart: restart(500, 20, 30_000, 60_000),
+    silent: { command: 'true', commandTimeoutMs: 1_000, samples: 2, timeoutMs: 30_000 },
+    down: { command: 'true', maxCommandsUntilOpen: 20, untilOpenBudgetMs: 30_000, samples: 50, timeoutMs: 60_000 },
+  },
 };
 
 export const planFor = (quick: boolean): BenchPlan => (quick ? QUICK : FULL);

@@ -50,6 +50,27 @@ describe('runChild containment', () => {
     expect('reason' in outcome ? outcome.reason : '').toMatch(/no result after 3000 ms/);
   });
 
+  it('answers what a child asks through onRequest, and a child without the channel gets an error, not a hang', async () => {
+    const asked: unknown[] = [];
+    const outcome = await runChild(task('asking'), {
+      timeoutMs: 20_000,
+      onRequest: (request) => {
+        asked.push(request);
+        const command = (request as { command?: string }).command;
+        return Promise.resolve({ echo: command === 'echo hi' ? 'hi\n' : '' });
+      },
+    });
+    expect(outcome.status).toBe('ok');
+    if (outcome.status !== 'ok' || outcome.result.kind !== 'sequential') throw new Error('expected sequential figures');
+    expect(outcome.result.commands.map((c) => c.errors)).toEqual([0, 0]);
+    expect(asked.length).toBeGreaterThan(6);
+    expect(asked[0]).toEqual({ action: 'freeze', command: 'true' });
+
+    const refused = await runChild(task('asking'), { timeoutMs: 20_000 });
+    expect(refused.status).toBe('error');
+    expect('reason' in refused ? refused.reason : '').toMatch(/no IPC channel/);
+  });
+
   it('reports a missing library as unavailable', async () => {
     const outcome = await runChild(task('missing'), { timeoutMs: 20_000 });
     expect(outcome).toMatchObject({ status: 'unavailable', reason: 'fixture library is not built' });

@@ -10,6 +10,9 @@ import { runPauses } from '../scenarios/pauses.js';
 import { createProgress, type Progress } from '../scenarios/progress.js';
 import { runSequential } from '../scenarios/sequential.js';
 import { runThroughput } from '../scenarios/throughput.js';
+import { runDeploy } from '../scenarios/deploy.js';
+import { runDown, runRestart, runSilent } from '../scenarios/faults.js';
+import { requestParent } from './parent-requests.js';
 import { loadPoolBench } from './load-pool-bench.js';
 import { observeProcess, type ProcessObserver } from './observe-process.js';
 import { RESULT_MARKER, type ChildReport, type ChildTask, type ScenarioResult, type TargetInfo } from './protocol.js';
@@ -26,7 +29,7 @@ async function loadPeer(name: string, target: TargetInfo, observer: ProcessObser
   observer.sample();
   // A peer may remove its handlers when disposed (xec does), so sample before each close.
   const watch = (session: PeerSession): PeerSession => ({
-    exec: (command) => session.exec(command),
+    exec: (command, options) => session.exec(command, options),
     close: () => {
       observer.sample();
       return session.close();
@@ -60,6 +63,14 @@ async function run(task: ChildTask, observer: ProcessObserver, progress: Progres
       return { result: await runThroughput(peer, task.params, progress), note: peer.note };
     case 'memory':
       return { result: await runMemory(peer, task.params), note: peer.note };
+    case 'deploy':
+      return { result: await runDeploy(peer, task.params), note: peer.note };
+    case 'faults-restart':
+      return { result: await runRestart(peer, task.params, requestParent, progress), note: peer.note };
+    case 'faults-silent':
+      return { result: await runSilent(peer, task.params, requestParent), note: peer.note };
+    case 'faults-down':
+      return { result: await runDown(peer, task.params), note: peer.note };
   }
 }
 

@@ -39,6 +39,87 @@ export interface ThroughputParams {
   readonly serverMaxSessions: number;
   /** Milliseconds after which unfinished commands are counted as failed (a peer that loses callbacks). */
   readonly deadlineMs: number;
+  /**
+   * The bench host's sshd (set by the section, not the plan): its process tree's CPU (from /proc) and
+   * the channels it refused (`no more sessions` lines of its log) are read before and after the measured loop.
+   */
+  readonly server?: ServerInfo | undefined;
+}
+
+/** The sshd a child may watch: its listener's pid and its log (LogLevel VERBOSE, one line per refused channel). */
+export interface ServerInfo {
+  readonly pid: number;
+  readonly logPath: string;
+}
+
+/**
+ * The steps of examples/deploy.ts as plain commands (bench/src/scenarios/deploy.ts), run end to end on
+ * one session: the first deploy opens the connection, the next ones reuse it.
+ */
+export interface DeployParams {
+  /** Each deploy after the first is timed at least this many times, then until `budgetMs` or `maxIterations`. */
+  readonly minIterations: number;
+  readonly maxIterations: number;
+  readonly budgetMs: number;
+}
+
+/**
+ * sshd killed under load and restarted: `total` commands with `inFlight` outstanding on one session;
+ * when `killAfter` of them have settled the child asks the parent to kill sshd and restart it
+ * `restartAfterMs` after it died. After the commands, if none succeeded since the restart, the child
+ * probes one command every `probeIntervalMs` (at most `maxProbes`) so that the recovery is measured.
+ */
+export interface RestartParams {
+  readonly command: string;
+  readonly total: number;
+  readonly inFlight: number;
+  readonly killAfter: number;
+  readonly restartAfterMs: number;
+  /** Channels a hand-written multiplexing client keeps open at once (the server's MaxSessions). */
+  readonly serverMaxSessions: number;
+  /** `$.ssh` pool options (the breaker switched off for one run); undefined: the defaults. */
+  readonly poolOptions?: Readonly<Record<string, unknown>> | undefined;
+  /** Commands still pending after this many ms count as lost (and failed). */
+  readonly deadlineMs: number;
+  readonly probeIntervalMs: number;
+  readonly maxProbes: number;
+}
+
+/** A command with a timeout on a connection that went silent (the fault proxy frozen), `samples` times. */
+export interface SilentParams {
+  readonly command: string;
+  readonly commandTimeoutMs: number;
+  readonly samples: number;
+}
+
+/** A host that stays down: commands until the circuit opens (bounded), then `samples` fail-fast commands. */
+export interface DownParams {
+  readonly command: string;
+  readonly maxCommandsUntilOpen: number;
+  readonly untilOpenBudgetMs: number;
+  readonly samples: number;
+}
+
+/** What a faults child asks the parent to do to the host or the proxy (answered with `FaultTimes` or `{}`). */
+export type FaultRequest =
+  | { readonly action: 'kill-restart'; readonly restartAfterMs: number }
+  | { readonly action: 'freeze' }
+  | { readonly action: 'reset' };
+
+/** Epoch ms with sub-ms resolution: the clock the parent and a child both stamp fault events with. */
+export const epochNow = (): number => performance.timeOrigin + performance.now();
+
+/** Epoch ms (`epochNow()`) of what the parent did to the host. */
+export interface FaultTimes {
+  /** `host.kill()` called: sshd's tree is frozen (SIGSTOP) first, then killed. */
+  readonly killIssuedAt: number;
+  /** The first sshd process of the tree seen dead (polled): connections drop from here. */
+  readonly diedAt: number;
+  /** `host.kill()` resolved: every sshd process gone. */
+  readonly killedAt: number;
+  readonly restartIssuedAt: number;
+  /** `host.restart()` resolved: sshd answers with its banner. */
+  readonly readyAt: number;
 }
 
 /**
@@ -74,6 +155,10 @@ export type ChildTask =
   | { readonly scenario: 'throughput'; readonly peer: string; readonly target: TargetInfo; readonly params: ThroughputParams }
   | { readonly scenario: 'pauses'; readonly peer: string; readonly target: TargetInfo; readonly params: PausesParams }
   | { readonly scenario: 'memory'; readonly peer: string; readonly target: TargetInfo; readonly params: MemoryParams }
+  | { readonly scenario: 'deploy'; readonly peer: string; readonly target: TargetInfo; readonly params: DeployParams }
+  | { readonly scenario: 'faults-restart'; readonly peer: string; readonly target: TargetInfo; readonly params: RestartParams }
+  | { readonly scenario: 'faults-silent'; readonly peer: string; readonly target: TargetInfo; readonly params: SilentParams }
+  | { readonly scenario: 'faults-down'; readonly peer: string; readonly target: TargetInfo; readonly params: DownParams }
   | { readonly scenario: 'pool'; readonly peer: 'pool'; readonly params: { readonly quick: boolean } };
 
 export interface CommandSamples {
@@ -129,6 +214,64 @@ export interface ThroughputResult {
   /** Failure messages and how often each occurred (first 5 kinds). */
   readonly failureKinds: Record<string, number>;
   readonly cpuMicros: number;
+  /** CPU µs of the sshd process tree over the loop (undefined when /proc or the pid is not there). */
+  readonly serverCpuMicros?: number | undefined;
+  /** Channels sshd refused during the loop (`no more sessions` in its log); undefined when unread. */
+  readonly refusedChannels?: number | undefined;
+  /** Connections sshd accepted (authenticated) during the loop. */
+  readonly serverConnections?: number | undefined;
+}
+
+export interface DeployResult {
+  readonly kind: 'deploy';
+  /** ms of the first deploy, the connect included. */
+  readonly firstMs: number;
+  /** ms of each later deploy on the held session. */
+  readonly heldMs: number[];
+  /** Commands of one deploy (the four parallel checks count four). */
+  readonly commandsPerDeploy: number;
+}
+
+export interface RestartResult {
+  readonly kind: 'faults-restart';
+  readonly ok: number;
+  readonly failed: number;
+  readonly lost: number;
+  readonly elapsedMs: number;
+  readonly failedBeforeKill: number;
+  /** From the kill to sshd answering again. */
+  readonly failedDuringOutage: number;
+  /** After sshd answers again. */
+  readonly failedAfterRestart: number;
+  /** ms from the first sshd death to the first failure after it that is not a channel refusal. */
+  readonly firstFailureAfterKillMs: number | null;
+  /** ms from sshd answering again to the first command that succeeded after the restart began. */
+  readonly recoveryMs: number | null;
+  readonly recoveredBy: 'workload' | 'probe' | 'none';
+  readonly probes: number;
+  readonly times: FaultTimes | null;
+  readonly failureKinds: Record<string, number>;
+  readonly firstError?: string | undefined;
+}
+
+export interface SilentResult {
+  readonly kind: 'faults-silent';
+  /** ms from the call to the settle, per sample. */
+  readonly settleMs: number[];
+  /** How the commands settled (`TimeoutError`, …), counted. */
+  readonly outcomes: Record<string, number>;
+}
+
+export interface DownResult {
+  readonly kind: 'faults-down';
+  /** ms from the first command to the first CircuitOpenError (null: it never opened). */
+  readonly msToOpen: number | null;
+  /** Commands that failed otherwise before it opened. */
+  readonly failuresBeforeOpen: number;
+  /** ms of each command that failed with CircuitOpenError once open. */
+  readonly openLatencies: number[];
+  /** Commands after it opened that did something else (a probe let through). */
+  readonly otherOutcomes: Record<string, number>;
 }
 
 export interface MemoryResult {
@@ -144,7 +287,16 @@ export interface PoolResult {
   readonly data: unknown;
 }
 
-export type ScenarioResult = SequentialResult | PausesResult | ThroughputResult | MemoryResult | PoolResult;
+export type ScenarioResult =
+  | SequentialResult
+  | PausesResult
+  | ThroughputResult
+  | MemoryResult
+  | PoolResult
+  | DeployResult
+  | RestartResult
+  | SilentResult
+  | DownResult;
 
 /** What a child prints; `status: 'unavailable'` when the peer's library (e.g. `$.ssh`) is not there. */
 export type ChildReport =

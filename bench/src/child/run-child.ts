@@ -41,19 +41,47 @@ export interface RunChildOptions {
   readonly timeoutMs: number;
   /** Extra Node flags, e.g. `--expose-gc` for the memory scenario. */
   readonly nodeFlags?: readonly string[];
+  /**
+   * Answers the child's `requestParent(request)` (child/parent-requests.ts): the faults scenarios ask the
+   * parent, which owns the host and the fault proxy, to kill sshd or freeze the proxy. With it the child
+   * gets an IPC channel; a handler that throws rejects the child's request with the message.
+   */
+  readonly onRequest?: (request: unknown) => Promise<unknown>;
 }
+
+interface RequestMessage {
+  readonly id: number;
+  readonly request: unknown;
+}
+
+const isRequestMessage = (message: unknown): message is RequestMessage =>
+  typeof message === 'object' && message !== null && typeof (message as { id?: unknown }).id === 'number' && 'request' in message;
 
 export function runChild(task: ChildTask, options: RunChildOptions): Promise<ChildOutcome> {
   const started = performance.now();
   return new Promise((resolve) => {
+    const { onRequest } = options;
     const child = spawn(process.execPath, [...loaderFlags(), ...(options.nodeFlags ?? []), CHILD_ENTRY, JSON.stringify(task)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: onRequest === undefined ? ['ignore', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe', 'ipc'],
     });
+    if (onRequest !== undefined) {
+      const reply = (message: object): void => {
+        if (child.connected) child.send(message, () => undefined);
+      };
+      child.on('message', (message: unknown) => {
+        if (!isRequestMessage(message)) return;
+        onRequest(message.request).then(
+          (answer) => reply({ id: message.id, ok: true, answer }),
+          (error: unknown) => reply({ id: message.id, ok: false, error: error instanceof Error ? error.message : String(error) }),
+        );
+      });
+    }
     let stdout = '';
     let stderrHead = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    // Both are pipes (stdio above); optional chaining only because the type allows a child without them.
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
       if (stderrHead.length < HEAD_CHARS) {
         const take = chunk.slice(0, HEAD_CHARS - stderrHead.length);
         stderrHead += take;

@@ -12,7 +12,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSshHost, type SshHost } from '@rexec/testing';
-import type { TargetInfo } from '../child/protocol.js';
+import type { ServerInfo, TargetInfo } from '../child/protocol.js';
 import { startDelayProxy, type DelayProxy } from './delay-proxy.js';
 
 export const RTT_HOST_ONE_WAY_MS = 10;
@@ -23,6 +23,8 @@ export interface BenchHosts {
   readonly rtt20: TargetInfo;
   /** `OpenSSH_9.2p1 ...` as sshd -V reports it, for the results. */
   readonly sshdKind: string;
+  /** The listening sshd's pid and log, for the throughput section's server figures (undefined: embedded server). */
+  readonly server: ServerInfo | undefined;
   stop(): Promise<void>;
 }
 
@@ -52,6 +54,7 @@ export async function startBenchHosts(): Promise<BenchHosts> {
       loopback: { name: 'loopback', port: sshd.port, ...common },
       rtt20: { name: 'rtt20', port: proxy.port, ...common },
       sshdKind: sshd.kind,
+      server: sshd.pid === undefined ? undefined : { pid: sshd.pid, logPath: sshd.logPath },
       stop: async () => {
         await stopProxy.close();
         await sshd.stop();

@@ -1,14 +1,18 @@
 /**
- * node-ssh 13.2.1 as its README shows it: one `NodeSSH` connected once, `execCommand` per command.
+ * node-ssh 13.2.1 as its README shows it: one `NodeSSH` connected once, `execCommand` per command
+ * (its own `cwd` and `stdin` options for the deploy steps).
  * Concurrent commands multiplex on its one connection (it has no pool and no TCP_NODELAY setting).
  */
 import type { NodeSSH as NodeSshClass } from 'node-ssh';
 import { readKey } from './ssh2-client.js';
-import type { Peer, PeerSession } from './peer.js';
+import type { ExecOptions, Peer, PeerSession } from './peer.js';
 
-const run = async (ssh: NodeSshClass, command: string): Promise<string> => {
-  const result = await ssh.execCommand(command);
-  if (result.code !== 0) throw new Error(`exit ${String(result.code)}: ${result.stderr.slice(0, 200)}`);
+const run = async (ssh: NodeSshClass, command: string, options?: ExecOptions): Promise<string> => {
+  const result = await ssh.execCommand(command, {
+    ...(options?.cwd === undefined ? {} : { cwd: options.cwd }),
+    ...(options?.stdin === undefined ? {} : { stdin: options.stdin }),
+  });
+  if (result.code !== 0 && options?.nothrow !== true) throw new Error(`exit ${String(result.code)}: ${result.stderr.slice(0, 200)}`);
   // execCommand trims output; add back the newline so outputs compare equal across peers.
   return result.stdout === '' ? '' : `${result.stdout}\n`;
 };
@@ -26,9 +30,9 @@ const peer: Peer = {
       open: () => {
         let ssh: Promise<NodeSshClass> | undefined;
         const session: PeerSession = {
-          exec: async (command) => {
+          exec: async (command, options) => {
             ssh ??= connect();
-            return run(await ssh, command);
+            return run(await ssh, command, options);
           },
           close: async () => {
             if (ssh !== undefined) (await ssh).dispose();

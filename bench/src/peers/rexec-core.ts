@@ -5,9 +5,17 @@
 import type { TargetInfo } from '../child/protocol.js';
 import { PeerUnavailableError } from './peer.js';
 
-/** The slice of a `$.ssh(...)` handle the bench drives (see SPEC §3). */
+/** A command of the tag: a promise of its output, with stdin settable before it starts. */
+export interface RemoteCommand extends PromiseLike<{ readonly stdout: string }> {
+  stdin(input: string): RemoteCommand;
+}
+
+/** The slice of a `$.ssh(...)` handle the bench drives (docs/ssh.md). */
 export interface RemoteTag {
-  (strings: TemplateStringsArray, ...values: unknown[]): PromiseLike<{ readonly stdout: string }>;
+  (strings: TemplateStringsArray, ...values: unknown[]): RemoteCommand;
+  cd(dir: string): RemoteTag;
+  nothrow(): RemoteTag;
+  timeout(ms: number): RemoteTag;
   warmPool(n: number): Promise<unknown>;
   closePool(): Promise<unknown>;
 }

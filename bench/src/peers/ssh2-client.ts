@@ -54,11 +54,30 @@ export async function connectRaw(target: TargetInfo, options: RawConnectOptions)
   });
 }
 
+export interface RawExecOptions {
+  /** Send EOF on stdin at once, as `$.ssh` does for a command without stdin. */
+  readonly endStdin?: boolean | undefined;
+  /** Write this to stdin, then EOF. */
+  readonly stdin?: string | undefined;
+  /** Resolve with stdout on a non-zero exit too. */
+  readonly nothrow?: boolean | undefined;
+}
+
+/** A POSIX-shell single-quoted word. */
+export const shellQuote = (word: string): string => `'${word.replace(/'/g, `'\\''`)}'`;
+
 /**
- * Runs one command on a new channel; resolves with stdout on exit 0, rejects otherwise. stderr is read
- * and dropped. `endStdin` also sends EOF on stdin at once, as `$.ssh` does for a command without stdin.
+ * The command line a raw client sends for `command` in `cwd`: `cd 'dir' || exit` on a line of its own, as
+ * `$.ssh` does, so that the command's own `&`, `;` and `&&` mean what they mean alone (with
+ * `cd dir && a & b`, the whole `cd && a` would go to the background, in a subshell that holds stdout).
  */
-export function execRaw(client: Client, command: string, options: { readonly endStdin?: boolean } = {}): Promise<string> {
+export const inDirectory = (command: string, cwd: string | undefined): string => (cwd === undefined ? command : `cd ${shellQuote(cwd)} || exit\n${command}`);
+
+/**
+ * Runs one command on a new channel; resolves with stdout on exit 0 (any exit with `nothrow`), rejects
+ * otherwise. stderr is read and dropped.
+ */
+export function execRaw(client: Client, command: string, options: RawExecOptions = {}): Promise<string> {
   return new Promise((resolve, reject) => {
     client.exec(command, (error, stream) => {
       if (error) {
@@ -68,9 +87,10 @@ export function execRaw(client: Client, command: string, options: { readonly end
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.stderr.resume();
-      if (options.endStdin === true) stream.end();
+      if (options.stdin !== undefined) stream.end(options.stdin);
+      else if (options.endStdin === true) stream.end();
       stream.once('close', (code: number | null, signal?: string) => {
-        if (code === 0) resolve(Buffer.concat(chunks).toString('utf8'));
+        if (code === 0 || (options.nothrow === true && code !== null)) resolve(Buffer.concat(chunks).toString('utf8'));
         else reject(new Error(`exit ${String(code)}${signal === undefined ? '' : ` signal ${signal}`}`));
       });
     });

@@ -85,6 +85,79 @@ export interface ThroughputRow extends PeerStatus {
   readonly okPerSecond?: number;
   readonly cpuMicrosPerCommand?: number;
   readonly failureKinds?: Record<string, number>;
+  /** Channels sshd refused during the run (`no more sessions` lines of its log). */
+  readonly refusedChannels?: number | undefined;
+  /** Connections sshd let in during the run. */
+  readonly serverConnections?: number | undefined;
+  /** CPU of sshd's process tree during the run, per successful command (refused channels cost it little). */
+  readonly serverCpuMicrosPerOk?: number | undefined;
+  readonly serverCpuMs?: number | undefined;
+}
+
+/** The deploy of examples/deploy.ts end to end, on one host. */
+export interface DeployRow extends PeerStatus {
+  readonly host: string;
+  /** The first deploy, connect included. */
+  readonly firstMs?: number;
+  /** Later deploys on the held connection: median, p95, count. */
+  readonly heldMedianMs?: number;
+  readonly heldP95Ms?: number;
+  readonly samples?: number;
+  readonly commandsPerDeploy?: number;
+  /** Held median over the floor's (raw ssh2) and node-ssh's on the same host. */
+  readonly heldVsFloor?: number;
+  readonly heldVsNodeSsh?: number;
+  readonly firstVsFloor?: number;
+  readonly firstVsNodeSsh?: number;
+}
+
+/** One run of the sshd restart scenario. */
+export interface FaultRestartRow extends PeerStatus {
+  /** `on` (the default), `off` (`circuitBreaker: { enabled: false }`), `n/a` (no breaker: raw ssh2). */
+  readonly breaker: 'on' | 'off' | 'n/a';
+  readonly ok?: number;
+  readonly failed?: number;
+  readonly lost?: number;
+  readonly failedBeforeKill?: number;
+  readonly failedDuringOutage?: number;
+  readonly failedAfterRestart?: number;
+  /** ms from sshd's death to the first failure (channel refusals left out); NaN when none. */
+  readonly firstFailureAfterKillMs?: number;
+  /** ms from sshd answering again to the first success after the restart; NaN when none. */
+  readonly recoveryMs?: number;
+  readonly recoveredBy?: 'workload' | 'probe' | 'none';
+  readonly probes?: number;
+  readonly elapsedMs?: number;
+  /** ms from `kill()` to the first sshd death (the freeze), from the death to sshd answering again. */
+  readonly freezeMs?: number;
+  readonly downMs?: number;
+  readonly failureKinds?: Record<string, number>;
+}
+
+/** A command with `.timeout(ms)` on a connection gone silent. */
+export interface FaultSilentRow extends PeerStatus {
+  readonly commandTimeoutMs: number;
+  readonly settleMs?: number[];
+  readonly medianMs?: number;
+  readonly maxMs?: number;
+  readonly outcomes?: Record<string, number>;
+}
+
+/** A host that stays down: the circuit opening and fail-fast commands. */
+export interface FaultDownRow extends PeerStatus {
+  readonly msToOpen?: number;
+  readonly failuresBeforeOpen?: number;
+  readonly samples?: number;
+  readonly medianMs?: number;
+  readonly p95Ms?: number;
+  readonly maxMs?: number;
+  readonly otherOutcomes?: Record<string, number>;
+}
+
+export interface FaultsResults {
+  readonly restart: FaultRestartRow[];
+  readonly silent: FaultSilentRow[];
+  readonly down: FaultDownRow[];
 }
 
 export interface MemoryRow extends PeerStatus {
@@ -127,5 +200,7 @@ export interface BenchResults {
   readonly throughput: ThroughputRow[];
   readonly memory: MemoryRow[];
   readonly pool: { readonly status: RunStatus; readonly reason?: string | undefined; readonly data?: unknown };
+  readonly deploy: DeployRow[];
+  readonly faults: FaultsResults;
   readonly targets: TargetCheck[];
 }

@@ -3,7 +3,7 @@
  * (renderTables) and as Markdown in docs/performance.md (markdown.ts).
  */
 import type { BenchSection } from '../options.js';
-import type { BenchResults, PausesRow, PeerStatus, SequentialRow } from './results.js';
+import type { BenchResults, DeployRow, FaultsResults, PausesRow, PeerStatus, SequentialRow } from './results.js';
 import { FIRST_COMMAND_REFERENCE } from '../plan.js';
 import { poolRows } from './pool-figures.js';
 import { fmt, ratio } from './stats.js';
@@ -123,11 +123,113 @@ function throughputTable(results: BenchResults): Section {
     fmt(row.okPerSecond ?? Number.NaN, 0),
     fmt(ratio(row.okPerSecond, best)),
     fmt(row.cpuMicrosPerCommand ?? Number.NaN, 0),
+    count(row.refusedChannels),
+    count(row.serverConnections),
+    fmt(row.serverCpuMs ?? Number.NaN, 0),
+    fmt(row.serverCpuMicrosPerOk ?? Number.NaN, 0),
     row.status === 'ok' ? Object.keys(row.failureKinds ?? {})[0]?.slice(0, 60) ?? '' : statusNote(row),
   ]);
   const { total, inFlight } = results.meta.plan.throughput;
-  const header = ['client', 'ok', 'failed', 'lost', 'ok cmd/s', '×best peer', 'CPU µs/cmd', 'first failure'];
-  return { title: `Throughput — ${total} × \`true\`, ${inFlight} in flight, sshd MaxSessions 10`, header, rows: body };
+  const header = ['client', 'ok', 'failed', 'lost', 'ok cmd/s', '×best peer', 'CPU µs/cmd', 'refused ch.', 'sshd conns', 'sshd CPU ms', 'sshd µs/ok cmd', 'first failure'];
+  return {
+    title: `Throughput — ${total} × \`true\`, ${inFlight} in flight, sshd MaxSessions 10`,
+    header,
+    rows: body,
+    notes: [
+      'refused ch.: channels sshd refused during the run (`no more sessions` in its log; `$.ssh` retries those, the raw clients fail the command); ' +
+        'sshd conns: connections it let in; sshd CPU: its whole process tree (listener, per-connection sshd, the shells it ran) from /proc in 10 ms ticks, in all and per successful command',
+    ],
+  };
+}
+
+const count = (value: number | undefined): string => (value === undefined ? '—' : String(value));
+
+function deployTable(rows: readonly DeployRow[], host: string): Section {
+  const body = rows
+    .filter((row) => row.host === host)
+    .map((row) =>
+      row.status !== 'ok'
+        ? [row.label, '', '', '', '', '', '', '', '', statusNote(row)]
+        : [
+            row.label,
+            fmt(row.firstMs ?? Number.NaN, 1),
+            fmt(row.heldMedianMs ?? Number.NaN, 1),
+            fmt(row.heldP95Ms ?? Number.NaN, 1),
+            fmt(row.heldVsFloor ?? Number.NaN),
+            fmt(row.heldVsNodeSsh ?? Number.NaN),
+            fmt(row.firstVsFloor ?? Number.NaN),
+            fmt(row.firstVsNodeSsh ?? Number.NaN),
+            String(row.samples ?? 0),
+            statusNote(row),
+          ],
+    );
+  const commands = rows.find((row) => row.commandsPerDeploy !== undefined)?.commandsPerDeploy ?? '?';
+  return {
+    title: `Deploy (examples/deploy.ts, ${commands} commands) — ${HOST_TITLES[host] ?? host}`,
+    header: ['client', 'first ms', 'held median ms', 'held p95 ms', '×floor', '×node-ssh', 'first ×floor', 'first ×node-ssh', 'n', ''],
+    rows: body,
+    notes: [
+      'the steps of examples/deploy.ts end to end (release written through stdin, symlink switch, service restart, health check, ' +
+        '4 parallel checks, cleanup); first: the first deploy of the child, connect included; held: the later ones on the same ' +
+        'connection or pool; the floor is raw ssh2 (held, nodelay) running the same commands',
+    ],
+  };
+}
+
+/** The most frequent kinds first, each cut short (all of them are in latest.json). */
+const kinds = (record: Record<string, number> | undefined, shown = 3, width = 48): string => {
+  const sorted = Object.entries(record ?? {}).sort((a, b) => b[1] - a[1]);
+  const text = sorted.slice(0, shown).map(([kind, n]) => `${n}× ${kind.length > width ? `${kind.slice(0, width)}…` : kind}`);
+  return [...text, ...(sorted.length > shown ? [`+${sorted.length - shown} kinds`] : [])].join('; ');
+};
+
+function faultsRestartTable(faults: FaultsResults, plan: BenchResults['meta']['plan']): Section {
+  const body = faults.restart.map((row) =>
+    row.ok === undefined
+      ? [row.label, '', '', '', '', '', '', '', '', statusNote(row)]
+      : [
+          row.label,
+          String(row.ok),
+          String(row.failed ?? '—'),
+          `${row.failedBeforeKill ?? '—'} / ${row.failedDuringOutage ?? '—'} / ${row.failedAfterRestart ?? '—'}`,
+          fmt(row.firstFailureAfterKillMs ?? Number.NaN, 1),
+          `${fmt(row.recoveryMs ?? Number.NaN, 0)}${row.recoveredBy === 'probe' ? ` (probe ${row.probes ?? 0})` : ''}`,
+          fmt(row.freezeMs ?? Number.NaN, 0),
+          fmt(row.downMs ?? Number.NaN, 0),
+          fmt((row.elapsedMs ?? Number.NaN) / 1000, 1),
+          row.reason ?? kinds(row.failureKinds),
+        ],
+  );
+  const { total, inFlight, killAfter, restartAfterMs } = plan.faults.restart;
+  return {
+    title: `Faults — sshd killed after ${killAfter} of ${total} × \`true\` (${inFlight} in flight), restarted ${restartAfterMs / 1000} s after it died`,
+    header: ['client', 'ok', 'failed', 'failed before / outage / after', 'death → 1st failure ms', 'ready → 1st success ms', 'freeze ms', 'down ms', 's', 'failures'],
+    rows: body,
+    notes: [
+      'host.kill() freezes the sshd tree (SIGSTOP) and then kills it: freeze ms is from the call to the first sshd process seen dead ' +
+        '(polled every ms by the parent while kill() runs, so death-relative figures are ± a few ms), ' +
+        'down ms from that death to sshd answering again; 1st failure leaves out channel refusals (MaxSessions), which the raw client has ' +
+        'without any fault; when the commands ran out before one succeeded after the restart, a probe every ' +
+        `${plan.faults.restart.probeIntervalMs} ms measured the recovery`,
+    ],
+  };
+}
+
+function faultsOtherTable(faults: FaultsResults): Section {
+  const silent = faults.silent.map((row) => [
+    row.label,
+    row.status === 'ok' ? `settled: median ${fmt(row.medianMs ?? Number.NaN, 0)} ms, worst ${fmt(row.maxMs ?? Number.NaN, 0)} ms of ${row.settleMs?.length ?? 0}` : statusNote(row),
+    kinds(row.outcomes),
+  ]);
+  const down = faults.down.map((row) => [
+    row.label,
+    row.status === 'ok'
+      ? `open after ${fmt(row.msToOpen ?? Number.NaN, 0)} ms (${row.failuresBeforeOpen ?? '?'} failed); CircuitOpenError median ${fmt(row.medianMs ?? Number.NaN, 3)} ms, ` +
+        `p95 ${fmt(row.p95Ms ?? Number.NaN, 3)} ms, worst ${fmt(row.maxMs ?? Number.NaN, 3)} ms of ${row.samples ?? 0}`
+      : statusNote(row),
+    kinds(row.otherOutcomes),
+  ]);
+  return { title: 'Faults — silent connection, host that stays down', header: ['client', 'figures', 'other outcomes'], rows: [...silent, ...down] };
 }
 
 function memoryTable(results: BenchResults): Section {
@@ -161,14 +263,25 @@ function targetsTable(results: BenchResults): Section {
 }
 
 export function buildSections(results: BenchResults): Section[] {
-  const notes = processNotes([...results.sequential, ...results.pauses, ...results.throughput, ...results.memory]);
+  const notes = processNotes([
+    ...results.sequential,
+    ...results.pauses,
+    ...results.deploy,
+    ...results.throughput,
+    ...results.memory,
+    ...results.faults.restart,
+    ...results.faults.silent,
+    ...results.faults.down,
+  ]);
   const ran = (section: BenchSection): boolean => results.meta.sections.includes(section);
   return [
     ...(ran('sequential') ? [sequentialTable(results.sequential, 'loopback'), sequentialTable(results.sequential, 'rtt20'), firstCommandTable(results.sequential)] : []),
     ...(ran('pauses') ? [pausesTable(results.pauses, 'loopback'), pausesTable(results.pauses, 'rtt20')] : []),
+    ...(ran('deploy') ? [deployTable(results.deploy, 'loopback'), deployTable(results.deploy, 'rtt20')] : []),
     ...(ran('throughput') ? [throughputTable(results)] : []),
     ...(ran('memory') ? [memoryTable(results)] : []),
     ...(ran('pool') ? [poolTable(results)] : []),
+    ...(ran('faults') ? [faultsRestartTable(results.faults, results.meta.plan), faultsOtherTable(results.faults)] : []),
     { title: 'Process effects of peers', header: [], rows: [], notes: notes.length > 0 ? notes : ['none'] },
     targetsTable(results),
   ];

@@ -3,20 +3,63 @@
  * whose figures are missing (a part not built, a peer that crashed) is `n/a`, never `met`.
  */
 import type { BenchSection } from '../options.js';
-import type { BenchResults, PausesRow, SequentialRow, TargetCheck } from './results.js';
+import type { BenchResults, DeployRow, FaultsResults, PausesRow, SequentialRow, TargetCheck } from './results.js';
 import { FIRST_COMMAND_REFERENCE, FLOOR_PEER } from '../plan.js';
 import { fmt, ratio } from './stats.js';
 import { poolOverheadRatio } from './pool-figures.js';
 
-type Figures = Pick<BenchResults, 'sequential' | 'pauses' | 'throughput' | 'memory' | 'pool'>;
+type Figures = Pick<BenchResults, 'sequential' | 'pauses' | 'throughput' | 'memory' | 'pool'> & Partial<Pick<BenchResults, 'deploy' | 'faults'>>;
 
 const OURS = 'rexec-pooled';
 
+const holds = (op: string, actual: number, bound: number): boolean =>
+  op === '≤' ? actual <= bound : op === '≥' ? actual >= bound : op === '<' ? actual < bound : op === '>' ? actual > bound : actual === bound;
+
 const check = (section: BenchSection, id: string, description: string, goal: string, actual: number, detail: string): TargetCheck => {
   const [op, bound] = [goal.slice(0, 1), Number(goal.slice(1).trim())];
-  const verdict = !Number.isFinite(actual) ? 'n/a' : (op === '≤' ? actual <= bound : op === '≥' ? actual >= bound : actual === bound) ? 'met' : 'missed';
+  const verdict = !Number.isFinite(actual) ? 'n/a' : holds(op, actual, bound) ? 'met' : 'missed';
   return { id, section, description, goal, actual, verdict, detail };
 };
+
+const ms = (value: number | undefined): string => `${fmt(value ?? Number.NaN, 0)} ms`;
+
+/** `$.ssh`'s deploy over node-ssh's at 20 ms RTT, the connection held (the first deploy, connect included, in the detail). */
+function deployRatio(rows: readonly DeployRow[]): [number, string] {
+  const on = (peer: string): DeployRow | undefined => rows.find((row) => row.peer === peer && row.host === 'rtt20');
+  const ours = on(OURS);
+  const nodeSsh = on('node-ssh');
+  const floor = on(FLOOR_PEER);
+  return [
+    ours?.heldVsNodeSsh ?? Number.NaN,
+    `rtt20, connection held: $.ssh ${ms(ours?.heldMedianMs)} vs node-ssh ${ms(nodeSsh?.heldMedianMs)} (floor ${ms(floor?.heldMedianMs)}, ` +
+      `$.ssh ${fmt(ours?.heldVsFloor ?? Number.NaN)}× floor); first deploy, connect included: ${fmt(ours?.firstVsNodeSsh ?? Number.NaN)}× node-ssh`,
+  ];
+}
+
+/**
+ * Failed commands of the sshd restart with the breaker on over those with it off. With none failed
+ * off, the count on is divided by 1 (so 0 and 0 is 0, met; 40 and 0 is 40, missed).
+ */
+function breakerFailureRatio(faults: FaultsResults | undefined): [number, string] {
+  const on = faults?.restart.find((row) => row.breaker === 'on');
+  const off = faults?.restart.find((row) => row.breaker === 'off');
+  const raw = faults?.restart.find((row) => row.breaker === 'n/a');
+  if (on?.failed === undefined || off?.failed === undefined) return [Number.NaN, 'no restart figures for both breaker settings'];
+  const total = (on.ok ?? 0) + on.failed;
+  return [on.failed / Math.max(1, off.failed), `failed of ${total}: breaker on ${on.failed}, off ${off.failed}, raw ssh2 naive reconnect ${raw?.failed ?? '?'}`];
+}
+
+function recoveryFigure(faults: FaultsResults | undefined): [number, string] {
+  const row = (breaker: string) => faults?.restart.find((r) => r.breaker === breaker);
+  const on = row('on');
+  const detail = ['on', 'off', 'n/a']
+    .map((breaker) => {
+      const r = row(breaker);
+      return `${breaker === 'n/a' ? 'raw ssh2' : `breaker ${breaker}`} ${ms(r?.recoveryMs)}${r?.recoveredBy === 'probe' ? ' (by a probe)' : ''}`;
+    })
+    .join(', ');
+  return [on?.recoveryMs ?? Number.NaN, `from sshd answering again to the first success: ${detail}`];
+}
 
 const rowOf = (rows: SequentialRow[], peer: string, host: string): SequentialRow | undefined =>
   rows.find((row) => row.peer === peer && row.host === host);
@@ -69,6 +112,11 @@ export function checkTargets(figures: Figures): TargetCheck[] {
   const [firstRtt, firstRttDetail] = firstCommandRatio(seq, 'rtt20');
   const pool = poolOverheadRatio(figures.pool.data);
   const [pauses, pausesDetail] = pausesRatio(figures.pauses);
+  const [deployActual, deployDetail] = deployRatio(figures.deploy ?? []);
+  const [breakerActual, breakerDetail] = breakerFailureRatio(figures.faults);
+  const [recoveryActual, recoveryDetail] = recoveryFigure(figures.faults);
+  const silent = figures.faults?.silent[0];
+  const down = figures.faults?.down[0];
   return [
     check('sequential', 'latency-loopback', 'pooled sequential latency vs the floor, loopback (median, worst command)', '≤ 1.10', loopLatency, loopDetail),
     check('sequential', 'latency-rtt20', 'pooled sequential latency vs the floor, 20 ms RTT (median, worst command)', '≤ 1.05', rttLatency, rttDetail),
@@ -85,5 +133,24 @@ export function checkTargets(figures: Figures): TargetCheck[] {
     check('sequential', 'first-command', 'first command (connect included) vs a fresh nodelay ssh2 connection (worst host)', '≤ 1.10', Math.max(firstLoop, firstRtt), `${firstLoopDetail}; ${firstRttDetail}`),
     check('pauses', 'latency-pauses', 'pooled per-command latency in a script with pauses vs back to back, same run (median, worst host and pause)', '≤ 1.05', pauses, pausesDetail),
     check('pool', 'pool-overhead', 'pool overhead per acquire+release vs raw generic-pool', '≤ 1.30', pool.ratio, pool.detail),
+    check('deploy', 'deploy-vs-node-ssh', 'deploy of examples/deploy.ts end to end vs node-ssh, 20 ms RTT (median, connection held)', '≤ 0.30', deployActual, deployDetail),
+    check('faults', 'restart-failures', 'sshd killed and restarted under load: failed commands with the breaker on vs off', '≤ 2', breakerActual, breakerDetail),
+    check('faults', 'restart-recovery', 'sshd restart: from sshd answering again to the first successful command (breaker on), ms', '≤ 1000', recoveryActual, recoveryDetail),
+    check(
+      'faults',
+      'silent-timeout',
+      'a command with .timeout(1000) on a silent (frozen) connection settles within, ms (worst sample)',
+      '≤ 1250',
+      silent?.maxMs ?? Number.NaN,
+      `${silent?.settleMs?.length ?? 0} samples, median ${ms(silent?.medianMs)}, worst ${ms(silent?.maxMs)}; ${Object.entries(silent?.outcomes ?? {}).map(([k, n]) => `${k} ×${n}`).join(', ')}`,
+    ),
+    check(
+      'faults',
+      'circuit-open-latency',
+      'a host that stays down: CircuitOpenError once the circuit is open, ms (p95)',
+      '< 10',
+      down?.p95Ms ?? Number.NaN,
+      `${down?.samples ?? 0} commands: median ${fmt(down?.medianMs ?? Number.NaN, 3)} ms, p95 ${fmt(down?.p95Ms ?? Number.NaN, 3)} ms; opened after ${ms(down?.msToOpen)} and ${down?.failuresBeforeOpen ?? '?'} failed commands`,
+    ),
   ];
 }

@@ -1,15 +1,18 @@
 /**
  * Throughput: `total` commands with at most `inFlight` outstanding, on one session. Rejections are
- * counted by message; commands still pending at the deadline are counted as lost (and failed).
+ * counted by message; commands still pending at the deadline are counted as lost (and failed). When
+ * the section names the sshd, its CPU and the channels it refused over the loop are read too.
  */
 import type { ThroughputParams, ThroughputResult } from '../child/protocol.js';
 import type { LoadedPeer } from '../peers/peer.js';
 import { cpuSince, markCpu } from './cpu.js';
 import type { Progress } from './progress.js';
+import { watchServer } from './server-watch.js';
 
 const MAX_FAILURE_KINDS = 5;
 
-const failureKind = (error: unknown): string =>
+/** A failure's name and message with numbers masked, so that failures of one kind count together. */
+export const failureKind = (error: unknown): string =>
   (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).replace(/\d+/g, 'N').slice(0, 120);
 
 export async function runThroughput(peer: LoadedPeer, params: ThroughputParams, progress?: Progress): Promise<ThroughputResult> {
@@ -36,6 +39,7 @@ export async function runThroughput(peer: LoadedPeer, params: ThroughputParams, 
       progress?.set(ok, failed);
     }
   };
+  const server = watchServer(params.server);
   const mark = markCpu();
   const t0 = performance.now();
   let deadline: NodeJS.Timeout | undefined;
@@ -47,7 +51,8 @@ export async function runThroughput(peer: LoadedPeer, params: ThroughputParams, 
   clearTimeout(deadline);
   const elapsedMs = performance.now() - t0;
   const cpu = cpuSince(mark);
+  const serverFigures = server();
   const lost = outcome === 'deadline' ? params.total - ok - failed : 0;
   await Promise.race([session.close(), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
-  return { kind: 'throughput', ok, failed: failed + lost, lost, elapsedMs, failureKinds, cpuMicros: cpu.total };
+  return { kind: 'throughput', ok, failed: failed + lost, lost, elapsedMs, failureKinds, cpuMicros: cpu.total, ...serverFigures };
 }

@@ -1,9 +1,10 @@
 /**
  * Throughput (500 × `true`, 50 in flight, against MaxSessions 10), memory per idle connection,
  * and the pool microbenchmark: one child each, so a peer that loses commands or leaves
- * rejections behind is reported and the run goes on.
+ * rejections behind is reported and the run goes on. Throughput children also read the bench
+ * sshd's CPU (its process tree, from /proc) and the channels it refused (its log) over their loop.
  */
-import type { TargetInfo } from '../child/protocol.js';
+import type { ServerInfo, TargetInfo } from '../child/protocol.js';
 import { runChild } from '../child/run-child.js';
 import { labelOf, MEMORY_PEERS, THROUGHPUT_PEERS, type BenchPlan } from '../plan.js';
 import type { BenchResults, MemoryRow, ThroughputRow } from '../report/results.js';
@@ -14,8 +15,9 @@ const THROUGHPUT_LABELS: Readonly<Record<string, string>> = Object.freeze({
   'rexec-pooled': '$.ssh pooled, max 4',
 });
 
-export async function runThroughputSection(host: TargetInfo, plan: BenchPlan, log: Log): Promise<ThroughputRow[]> {
-  const { timeoutMs, ...params } = plan.throughput;
+export async function runThroughputSection(host: TargetInfo, plan: BenchPlan, log: Log, server?: ServerInfo): Promise<ThroughputRow[]> {
+  const { timeoutMs, ...planned } = plan.throughput;
+  const params = { ...planned, server };
   const rows: ThroughputRow[] = [];
   for (const peer of THROUGHPUT_PEERS) {
     const outcome = await runChild({ scenario: 'throughput', peer, target: host, params }, { timeoutMs });
@@ -25,7 +27,8 @@ export async function runThroughputSection(host: TargetInfo, plan: BenchPlan, lo
       rows.push(status);
       continue;
     }
-    const { ok, failed, lost, elapsedMs, failureKinds, cpuMicros } = outcome.result;
+    const { ok, failed, lost, elapsedMs, failureKinds, cpuMicros, serverCpuMicros, refusedChannels, serverConnections } = outcome.result;
+    const ran = Math.max(1, ok + failed - lost);
     rows.push({
       ...status,
       ok,
@@ -33,8 +36,12 @@ export async function runThroughputSection(host: TargetInfo, plan: BenchPlan, lo
       lost,
       elapsedMs,
       okPerSecond: (ok / elapsedMs) * 1000,
-      cpuMicrosPerCommand: cpuMicros / Math.max(1, ok + failed - lost),
+      cpuMicrosPerCommand: cpuMicros / ran,
       failureKinds,
+      refusedChannels,
+      serverConnections,
+      serverCpuMs: serverCpuMicros === undefined ? undefined : serverCpuMicros / 1000,
+      serverCpuMicrosPerOk: serverCpuMicros === undefined ? undefined : serverCpuMicros / Math.max(1, ok),
     });
   }
   return rows;
