@@ -102,6 +102,15 @@ describe('shutdown handler', () => {
     expect(proc.listenerCount('SIGTERM')).toBe(0);
   });
 
+  it('knows which signal it was installed for: process.emit(signal) without a name still ends with 128 + n', async () => {
+    const proc = new FakeProcess();
+    createShutdownHandler(normalizeShutdownOptions({ gracePeriod: 1_000 }), { process: proc, pools: () => [fakePool(10)] });
+    proc.emit('SIGINT');
+    expect(proc.exitCode).toBe(130);
+    await vi.advanceTimersByTimeAsync(20);
+    expect(proc.steps).toEqual(['exit 130', 'kill SIGINT']);
+  });
+
   it('closes pools still busy when the grace period ends', async () => {
     const proc = new FakeProcess();
     const stuck = fakePool(undefined);

@@ -96,7 +96,7 @@ export function createShutdownHandler(options: ResolvedShutdownOptions, deps: Sh
   const stopListening = (): void => {
     if (!listening) return;
     listening = false;
-    for (const signal of SIGNALS) proc.off(signal, onSignal);
+    for (const [signal, listener] of listeners) proc.off(signal, listener);
   };
 
   const stopGuarding = (): void => {
@@ -156,6 +156,9 @@ export function createShutdownHandler(options: ResolvedShutdownOptions, deps: Sh
     else endProcess(signal);
   }
 
+  // One listener per signal, which knows its signal: `process.emit('SIGINT')` passes no name to listeners.
+  const listeners = new Map<ShutdownSignal, () => void>(SIGNALS.map((signal) => [signal, () => onSignal(signal)]));
+
   function onSignal(signal: ShutdownSignal): void {
     if (shuttingDown !== undefined) {
       // Asked twice: stop waiting.
@@ -179,7 +182,7 @@ export function createShutdownHandler(options: ResolvedShutdownOptions, deps: Sh
     if (shuttingDown !== undefined && proc.exitCode === signalExitCode(shuttingDown)) proc.exitCode = exitCodeBefore;
   }
 
-  for (const signal of SIGNALS) proc.on(signal, onSignal);
+  for (const [signal, listener] of listeners) proc.on(signal, listener);
   listening = true;
   return uninstall;
 }

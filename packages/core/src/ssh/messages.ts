@@ -127,6 +127,10 @@ export function authenticationFailedMessage(target: string, methods: readonly st
   return `Authentication failed for ${target}; methods tried: ${tried}. Check the user name and the privateKey/passphrase, password or agent you pass`;
 }
 
+export function commandUnconfirmedMessage(target: string, ms: number): string {
+  return `The connection to ${target} did not confirm the command within ${ms} ms (channelOpenTimeout); it was taken as dead and closed. The command may have started, so it is not run again`;
+}
+
 export function channelOpenTimeoutMessage(target: string, ms: number): string {
   return `The connection to ${target} did not open a channel within ${ms} ms (channelOpenTimeout); it was taken as dead and closed. The command did not start`;
 }

@@ -1,3 +1,5 @@
+import { ConnectionError } from '@rexec/adapters';
+
 /**
  * The server refused to open a session channel before anything ran (sshd `MaxSessions` reached:
  * ssh2 reports "(SSH) Channel open failure: open failed"). Internal, not exported publicly: the pooling
@@ -18,6 +20,12 @@ export class ChannelRefusedError extends Error {
     this.reason = reason;
   }
 }
+
+/**
+ * A live server refused the exec request (CHANNEL_FAILURE): the command did not start, but the connection is
+ * fine and another one of the same host would refuse it too, so the pool neither closes it nor moves the command.
+ */
+export class ExecRefusedError extends ConnectionError {}
 
 export function isChannelRefusedError(value: unknown): value is ChannelRefusedError {
   return value instanceof ChannelRefusedError;

@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import { inspect } from 'node:util';
 import type { Client } from 'ssh2';
 import { canceledBeforeStart, ConnectionError, timedOutBeforeStart, type ExecResult, type ExecSpec, type KillReason } from '@rexec/adapters';
-import { channelOpenTimeoutMessage, connectionLostMessage, notConnectedMessage } from '../messages.js';
+import { channelOpenTimeoutMessage, commandUnconfirmedMessage, connectionLostMessage, notConnectedMessage } from '../messages.js';
 import { isChannelRefusedError } from './channel-refused-error.js';
 import { killGroupCommand, wrapRemoteCommand } from './command-wrapper.js';
 import { startKeepalive } from './keepalive.js';
@@ -179,7 +179,10 @@ export function createSshConnection(ctx: SshConnectionContext): SshConnection {
         startedAt: openedAt,
         // No channel within `openTimeout`: the transport is silent. It is closed; the command gets a ConnectionError
         // (`started` if its exec request had gone out) that the pool retries elsewhere when it had not.
-        expire: (error) => giveUp('dispose', () => reject(progress.execSent ? mayHaveStarted(error) : error)),
+        expire: (error) =>
+          giveUp('dispose', () =>
+            reject(progress.execSent ? mayHaveStarted(new ConnectionError(commandUnconfirmedMessage(target, watchedTimeout), target, { cause: error.cause })) : error),
+          ),
       };
       const stopWaiting = (): void => {
         pendingOpens.delete(pending);

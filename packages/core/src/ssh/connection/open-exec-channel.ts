@@ -7,7 +7,7 @@
 import type { Client, ClientChannel } from 'ssh2';
 import { ConnectionError } from '@rexec/adapters';
 import { connectionLostMessage, execRefusedMessage, notConnectedMessage } from '../messages.js';
-import { ChannelRefusedError } from './channel-refused-error.js';
+import { ChannelRefusedError, ExecRefusedError } from './channel-refused-error.js';
 import { canOpenSpareChannels, openSpareChannel, requestExec } from './ssh2-internals.js';
 
 /** Set by `open` once the exec request went out: from then on the command may have started. */
@@ -103,7 +103,7 @@ export function createChannelOpener(options: ChannelOpenerOptions): ChannelOpene
       // only a connection still up really refused it. Its close is reported within the tick, so look after it.
       setImmediate(() => {
         channel.close();
-        if (live()) return reject(new ConnectionError(execRefusedMessage(target), target, { cause: error }));
+        if (live()) return reject(new ExecRefusedError(execRefusedMessage(target), target, { cause: error }));
         const gone = lost('the connection closed before sshd confirmed the command', error);
         reject(neverArrived(readWhenSent) ? gone : mayHaveStarted(gone));
       });
@@ -195,7 +195,7 @@ export function createChannelOpener(options: ChannelOpenerOptions): ChannelOpene
         const callback = (error: Error | undefined, channel: ClientChannel): void => {
           if (error === undefined) return resolve(setup(channel));
           if (typeof (error as Error & { reason?: unknown }).reason === 'number' || error.message !== 'Unable to exec') return fail(openFailure(error), attempt);
-          setImmediate(() => fail(live() ? new ConnectionError(execRefusedMessage(target), target, { cause: error }) : mayHaveStarted(lost('the connection closed before sshd confirmed the command', error)), attempt));
+          setImmediate(() => fail(live() ? new ExecRefusedError(execRefusedMessage(target), target, { cause: error }) : mayHaveStarted(lost('the connection closed before sshd confirmed the command', error)), attempt));
         };
         try {
           if (progress !== undefined) progress.execSent = true;

@@ -9,7 +9,7 @@ import {
   ConfigError, ControlMasterAdapter, controlPathTemplate, normalizeControlMasterOptions, type ControlMasterAdapterOptions,
   type ExecResult, type ExecSpec,
 } from '@rexec/adapters';
-import { canceledBeforeStart } from '@rexec/adapters';
+import { AcquireTimeoutError, canceledBeforeStart, timedOutBeforeStart } from '@rexec/adapters';
 import { Pool, type Lease } from '../../pool/pool.js';
 import type { PoolFactory } from '../../pool/types.js';
 import type { ResolvedSshPoolOptions } from './normalize-ssh-pool-options.js';
@@ -84,12 +84,25 @@ export function createControlMasterPool(masterOptions: ControlMasterAdapterOptio
       },
     );
 
+  const { clock } = options.pool;
+  const queueTimeout = Math.min(options.pool.acquire, options.pool.queueTimeout);
+  // As on ssh2 targets, a command's timeout covers its wait in the queue (and a master's start) too.
   const run = (spec: ExecSpec): Promise<ExecResult> => {
     if (spec.signal?.aborted === true) return Promise.resolve(canceledBeforeStart());
-    return pool.lease(spec.signal === undefined ? undefined : { signal: spec.signal }).then(
-      (lease) => runOn(lease, spec),
+    const startedAt = clock.now();
+    const ownDeadline = spec.timeout !== undefined && spec.timeout <= queueTimeout;
+    const lease = pool.lease({
+      ...(spec.signal === undefined ? {} : { signal: spec.signal }),
+      ...(spec.timeout === undefined ? {} : { timeout: Math.max(1, Math.min(spec.timeout, queueTimeout)) }),
+    });
+    return lease.then(
+      (held) => {
+        const waited = clock.now() - startedAt;
+        return runOn(held, spec.timeout === undefined || waited === 0 ? spec : { ...spec, timeout: Math.max(1, spec.timeout - waited) });
+      },
       (error: unknown) => {
         if (spec.signal?.aborted === true) return canceledBeforeStart();
+        if (ownDeadline && error instanceof AcquireTimeoutError) return timedOutBeforeStart(clock.now() - startedAt);
         throw error;
       },
     );

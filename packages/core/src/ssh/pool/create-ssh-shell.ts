@@ -5,7 +5,7 @@
  * the same pool options share one pool through the registry. `controlMaster: true` targets run through
  * the OpenSSH client instead (control-master-target.ts).
  */
-import { isChannelRefusedError } from '../connection/channel-refused-error.js';
+import { ExecRefusedError, isChannelRefusedError } from '../connection/channel-refused-error.js';
 import { connectSsh } from '../connection/connect-ssh.js';
 import { computeSshIdentity } from '../identity.js';
 import { normalizeSshOptions } from '../options/normalize-ssh-options.js';
@@ -43,6 +43,7 @@ function poolFor(resolved: ResolvedSshOptions, target: SshTarget, options: SshOp
     const created: SshPool = createSshPool(resolved, poolOptions, {
       connect: (options_) => connectSsh(options_),
       isChannelRefused: isChannelRefusedError,
+      isExecRefused: (error) => error instanceof ExecRefusedError,
       onClosed: () => sshPoolRegistry.remove(key, created),
     });
     return created;

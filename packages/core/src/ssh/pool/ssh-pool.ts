@@ -23,6 +23,8 @@ import { badWarmCountMessage, notBorrowedMessage } from './ssh-pool-messages.js'
 import type { PooledSshConnection, SshPoolHandle } from './ssh-pool-types.js';
 
 export interface SshPoolDeps {
+  /** True for a live server's refusal of the exec request (the connection layer's `ExecRefusedError`). */
+  readonly isExecRefused?: (error: unknown) => boolean;
   /** Opens one authenticated connection (`connectSsh`). */
   readonly connect: (resolved: ResolvedSshOptions) => Promise<SshConnection>;
   /** True for the connection layer's `ChannelRefusedError`. */
@@ -100,7 +102,14 @@ export function createSshPool(resolved: ResolvedSshOptions, options: ResolvedSsh
     });
   }
 
+  const isExecRefused = deps.isExecRefused ?? (() => false);
   const execOptions = { openTimeout: options.channelOpenTimeout };
+
+  /** Ms left of the command's deadline: its own timeout, and the queue's. */
+  const timeLeft = (spec: ExecSpec, startedAt: number): number => {
+    const waited = clock.now() - startedAt;
+    return Math.min(spec.timeout ?? Infinity, Math.min(acquireTimeout, queueTimeout)) - waited;
+  };
 
   /**
    * One try at getting a channel for the command. Its deadline covers the whole path: the wait in the queue,
@@ -147,19 +156,23 @@ export function createSshPool(resolved: ResolvedSshOptions, options: ResolvedSsh
       (error: unknown) => {
         const tries = retry?.tries ?? 0;
         if (deps.isChannelRefused(error)) {
-          // The server's real session limit: the channels our other commands hold there.
-          const others = lease.entry.held.length - 1;
+          // The server's real session limit: the channels of ours open there (a killed command's channel may
+          // still be closing after its lease ended, so the leases alone can undercount).
+          const others = Math.max(lease.entry.held.length, conn.openChannels) - 1;
           pool.limitLeases(conn, others);
           void pool.endLease(lease);
           const next: Retry = { tries, refusals: (retry?.refusals ?? 0) + 1, cause: error };
           // Another command of ours holds a session: the next one to finish frees it.
           if (others > 0) return attempt(spec, startedAt, next);
           // Nothing else of ours runs there: sshd still counts a session that just closed, or allows none.
-          // Ref'd: the command is pending, so the process must not exit under it.
-          return new Promise<void>((resolve) => setTimeout(resolve, refusalPause(next.refusals))).then(() => attempt(spec, startedAt, next));
+          // The pause never outlasts the command's deadline; ref'd: the command is pending, so the process must not exit under it.
+          const pause = Math.min(refusalPause(next.refusals), Math.max(0, timeLeft(spec, startedAt)));
+          return new Promise<void>((resolve) => setTimeout(resolve, pause)).then(() => attempt(spec, startedAt, next));
         }
-        if (!conn.isOpen || isConnectionError(error)) void pool.destroy(conn, 'error').catch(() => undefined);
         void pool.endLease(lease);
+        // A live server that refused the exec request: the connection is fine, and another would refuse it too.
+        if (isExecRefused(error)) throw error;
+        if (!conn.isOpen || isConnectionError(error)) void pool.destroy(conn, 'error').catch(() => undefined);
         // A command that never started moves to a healthy or new connection; one that started is never rerun.
         if (isConnectionError(error) && !error.started && tries < MAX_NOT_STARTED_TRIES) return attempt(spec, startedAt, { tries: tries + 1, refusals: retry?.refusals ?? 0, cause: error });
         throw error;
