@@ -16,12 +16,12 @@ import { createDispatcher } from './dispatch.js';
 import { iterateRun } from './each-iterable.js';
 import { createGroupEvents } from './group-events.js';
 import { createGroupHost, type GroupHost, type LinePrinter } from './group-host.js';
-import { badGroupWarmMessage, duplicateTargetMessage, groupLabel, targetProblemMessage } from './group-messages.js';
+import { badGroupWarmMessage, duplicateTargetMessage, groupLabel } from './group-messages.js';
 import { buildGroupShell, dispatchShell, type GroupShellContext } from './group-shell.js';
 import { groupPrometheus, groupStats } from './group-stats.js';
 import type { GroupTarget, HostResult, SshGroup, SshGroupHandle, SshGroupOptions } from './group-types.js';
 import { createLimiter } from './limiter.js';
-import { hostSpecsOf, normalizeGroupOptions, type HostSpec, type ResolvedRunOptions } from './normalize-group-options.js';
+import { hostSpecsOf, inTarget, normalizeGroupOptions, type HostSpec, type ResolvedRunOptions } from './normalize-group-options.js';
 import { openProgress, type ProgressDisplay } from './progress.js';
 import { startRun, type RunHandle } from './run-all.js';
 import { createStrategy } from './strategies.js';
@@ -32,12 +32,7 @@ const printToConsole: LinePrinter = (stream, line) => {
 };
 
 function openHost(spec: HostSpec, index: number, env: SshEnv): OpenedSshTarget {
-  try {
-    return openSshTarget(spec.target, spec.options, env);
-  } catch (error) {
-    if (error instanceof ConfigError) throw new ConfigError(targetProblemMessage(index, spec.shown, error.message), error.option, { cause: error });
-    throw error;
-  }
+  return inTarget(index, spec.shown, () => openSshTarget(spec.target, spec.options, env));
 }
 
 function checkDistinct(opened: readonly OpenedSshTarget[]): void {

@@ -14,6 +14,7 @@ import {
   badWeightMessage,
   emptyGroupMessage,
   hostInGroupOptionsMessage,
+  targetProblemMessage,
   unknownRunOptionsMessage,
 } from './group-messages.js';
 import type { GroupRunOptions, GroupStrategy, GroupTarget, ProgressOption, ProgressStream, SshGroupOptions } from './group-types.js';
@@ -129,6 +130,16 @@ function shownTarget(target: GroupTarget): string {
   return `${username === undefined ? '' : `${username}@`}${host ?? '(no host)'}${port === undefined ? '' : `:${port}`}`;
 }
 
+/** Runs `step` for `targets[index]`; a `ConfigError` it throws says which target it is about. */
+export function inTarget<T>(index: number, shown: string, step: () => T): T {
+  try {
+    return step();
+  } catch (error) {
+    if (error instanceof ConfigError) throw new ConfigError(targetProblemMessage(index, shown, error.message), error.option, { cause: error });
+    throw error;
+  }
+}
+
 /** The hosts of `targets` (an array, or a `~/.ssh/config` host pattern), each with its options and weight. */
 export function hostSpecsOf(targets: readonly GroupTarget[] | string, connection: SshOptions, env: SshEnv): HostSpec[] {
   const given: unknown = typeof targets === 'string' ? expandHostPattern(targets, env) : targets;
@@ -136,7 +147,7 @@ export function hostSpecsOf(targets: readonly GroupTarget[] | string, connection
   const list = given as readonly GroupTarget[];
   if (list.length === 0) throw new ConfigError(emptyGroupMessage(), 'targets');
   return list.map((target, index): HostSpec => {
-    if (typeof target === 'string') return { target, options: optionsForString(target, connection), weight: 1, shown: target };
+    if (typeof target === 'string') return { target, options: inTarget(index, target, () => optionsForString(target, connection)), weight: 1, shown: target };
     if (typeof target !== 'object' || target === null || Array.isArray(target)) {
       throw new ConfigError(badTargetsMessage(`${typeof target} at targets[${index}]`), 'targets');
     }
