@@ -1,5 +1,4 @@
 import { CommandError, ConnectionError, PoolClosedError } from '@rexec/adapters';
-import type { ShutdownSignal } from './create-shutdown-handler.js';
 
 /** How deep a `cause` chain is followed (a script may wrap the error of a command once or twice). */
 const MAX_CAUSES = 8;
@@ -11,7 +10,8 @@ const MAX_CAUSES = 8;
  * because its pool was draining (`PoolClosedError`); also such an error wrapped as the `cause` of another.
  * A process killed by the signal would have printed none of them.
  */
-export function canceledByShutdown(error: unknown, signal: ShutdownSignal): boolean {
+// The signal is spelled out, not imported from create-shutdown-handler.ts (which imports this file): no import cycle.
+export function canceledByShutdown(error: unknown, signal: 'SIGINT' | 'SIGTERM'): boolean {
   let current: unknown = error;
   for (let depth = 0; depth <= MAX_CAUSES && current instanceof Error; depth += 1) {
     if (current instanceof PoolClosedError || current instanceof ConnectionError) return true;
