@@ -35,3 +35,13 @@ export {
   type HostFailure,
   type HostNotRunReason,
 } from './group-errors.js';
+export {
+  TransferError,
+  TunnelError,
+  isTransferError,
+  isTunnelError,
+  type TransferErrorDetails,
+  type TransferProblem,
+  type TunnelErrorDetails,
+  type TunnelProblem,
+} from './transfer-errors.js';

@@ -80,3 +80,64 @@ export function hostNotRunMessage(target: string, reason: 'maxFailures' | 'failF
   if (reason === 'failFast') return `Not run on ${target}: the run stopped at the first failure (failFast)`;
   return `Not run on ${target}: the run was stopped before this host's turn`;
 }
+
+/** What to do about each transfer problem: the last sentence of a TransferError's message. */
+const TRANSFER_HINTS: Readonly<Record<string, string>> = {
+  'not-found': 'check the path (or pass mkdir: true to create missing parent directories of the destination)',
+  exists: 'remove it first, or pass overwrite: true to replace it',
+  'not-writable': 'check the permissions and that the file system is not mounted read-only, or choose another destination',
+  'no-space': 'free some space on that file system (df -h), or choose another destination',
+  'not-a-directory': 'a file stands where a directory must be: remove or rename it, or choose another destination',
+  'is-a-directory': 'give the full path of the file to write (the destination is the file itself, not the directory it goes in)',
+  unsupported: 'only regular files, directories and symlinks are transferred; verify needs sha256sum (or shasum) on the remote host',
+  'verify-failed': 'the copy differs from the source: check for concurrent writers and try again',
+  'connection-lost': 'the SSH connection dropped; try again (the pool opens a new connection)',
+  timeout: 'raise `timeout` if the transfer is legitimately slow',
+  aborted: 'the transfer was aborted through its signal',
+  failed: 'see the reason and `cause`',
+};
+
+export function transferFailedMessage(details: {
+  readonly problem: string;
+  readonly direction: 'upload' | 'download';
+  readonly target: string;
+  readonly path: string;
+  readonly side: 'local' | 'remote';
+  readonly reason?: string | undefined;
+  readonly leftover?: string | undefined;
+}): string {
+  const where = details.side === 'local' ? 'local path' : `remote path on ${details.target}`;
+  const what: Readonly<Record<string, string>> = {
+    'not-found': 'does not exist',
+    exists: 'already exists (overwrite: false)',
+    'not-writable': 'is not writable',
+    'no-space': 'is on a full disk',
+    'not-a-directory': 'is not a directory',
+    'is-a-directory': 'is a directory',
+    unsupported: 'cannot be transferred',
+    'verify-failed': 'failed its sha256 check',
+    'connection-lost': 'was being transferred when the connection was lost',
+    timeout: 'was being transferred when the timeout ran out',
+    aborted: 'was being transferred when the transfer was aborted',
+    failed: 'could not be transferred',
+  };
+  const reason = details.reason === undefined || details.reason === '' ? '' : ` (${head(details.reason, 300)})`;
+  const leftover = details.leftover === undefined ? '' : `; a temporary copy may remain at ${JSON.stringify(details.leftover)}: remove it`;
+  const hint = TRANSFER_HINTS[details.problem] ?? TRANSFER_HINTS['failed'] ?? '';
+  return `${details.direction === 'upload' ? 'Upload' : 'Download'} failed: ${where} ${JSON.stringify(details.path)} ${what[details.problem] ?? 'could not be transferred'}${reason}; ${hint}${leftover}`;
+}
+
+const TUNNEL_HINTS: Readonly<Record<string, string>> = {
+  'listen-failed': 'choose another localPort (0 picks a free one) or localHost',
+  'forward-refused': 'choose another remotePort (0 lets the server pick one), or allow forwarding in sshd_config (AllowTcpForwarding)',
+  'open-failed': 'check that something listens at the far end of the tunnel and that forwarding is allowed (AllowTcpForwarding, AllowStreamLocalForwarding)',
+  'max-connections': 'the connection was refused; raise maxConnections or use fewer connections at once',
+  'no-channel': 'the pool had no free channel in time: raise pool.max, pool.maxChannels or pool.queueSize',
+  'connection-lost': 'the SSH connection dropped; connections through the tunnel were closed, new ones get a new connection',
+  closed: 'the tunnel (or its pool) was closed; open a new one',
+};
+
+export function tunnelFailedMessage(details: { readonly problem: string; readonly target: string; readonly tunnel: string; readonly reason?: string | undefined }): string {
+  const reason = details.reason === undefined || details.reason === '' ? '' : `: ${head(details.reason, 300)}`;
+  return `Tunnel ${details.tunnel} via ${details.target} failed (${details.problem})${reason}; ${TUNNEL_HINTS[details.problem] ?? ''}`;
+}

@@ -11,7 +11,9 @@ export type RexecErrorCode =
   | 'ERR_POOL_CLOSED'
   | 'ERR_CIRCUIT_OPEN'
   | 'ERR_NO_HEALTHY_HOST'
-  | 'ERR_HOST_NOT_RUN';
+  | 'ERR_HOST_NOT_RUN'
+  | 'ERR_TRANSFER'
+  | 'ERR_TUNNEL';
 
 export interface RexecErrorOptions {
   readonly cause?: unknown;
