@@ -81,6 +81,17 @@ export class FakeSshConnection implements SshConnection {
     this.spareRequest = { count, budget };
   }
 
+  /** A channel opened outside exec (files, tunnels): counted until the returned function is called. */
+  trackChannel(): () => void {
+    this.openChannels++;
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      this.openChannels--;
+    };
+  }
+
   ping(): Promise<boolean> {
     this.pings++;
     if (!this.isOpen) return Promise.resolve(false);

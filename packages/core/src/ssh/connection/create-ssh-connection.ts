@@ -282,6 +282,22 @@ export function createSshConnection(ctx: SshConnectionContext): SshConnection {
     get spareChannels() {
       return opener.spares;
     },
+    // For channels the files and tunnels modules open on `client` themselves (sftp, tar exec, direct-tcpip):
+    // counted and ref'd like an exec channel, so spares stay within budget and the process stays alive.
+    trackChannel() {
+      openChannels++;
+      retain();
+      opener.refill(openChannels);
+      let done = false;
+      return () => {
+        if (done) return;
+        done = true;
+        opener.noteChannelClosed();
+        openChannels--;
+        release();
+        opener.refill(openChannels);
+      };
+    },
     ping: () =>
       new Promise<boolean>((resolve) => {
         if (!open || !sendKeepalive(client, () => resolve(open))) resolve(false);

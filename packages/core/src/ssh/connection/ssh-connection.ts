@@ -67,6 +67,14 @@ export interface SshConnection {
   keepSpareChannels(count: number, budget: () => number, onRefused: (channelsHeld: number) => void): void;
   /** Spare channels open now. */
   readonly spareChannels: number;
+  /**
+   * Counts a channel opened on `client` outside `exec` (an sftp session, a tar exec, a direct-tcpip or
+   * forwarded channel of the files and tunnels modules) as open: it is in `openChannels`, counts against the
+   * spare channels' budget, and refs the socket so the process stays alive while it is open, as an exec
+   * channel does. Call it before opening the channel; call the returned function once the channel closed
+   * or failed to open (calling it again does nothing).
+   */
+  trackChannel(): () => void;
   /** Ends the connection; resolves once it is closed. Idempotent. */
   close(): Promise<void>;
 }
