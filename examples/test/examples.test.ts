@@ -43,6 +43,9 @@ const cases: [file: string, expected: RegExp[]][] = [
       /pipefail on \/bin\/sh → ConfigError \(pipefail\)/,
     ],
   ],
+  ['fleet-rolling-restart.ts', [/rolling restart to v2/, /\[6\/8\] FAILED .*exit code 1: unhealthy after restart/, /rollout stopped: 5 hosts on v2, 1 failed, 2 not run/]],
+  ['fleet-job-queue.ts', [/48 jobs on 4 hosts/, /the slow host took \d+ jobs/, /group stats: 48 commands, 48 ok, 4 connections/]],
+  ['fleet-failover.ts', [/moved: a command could not start on .*connection refused/, /12 of 12 commands succeeded/, /6 more commands: 0 tried the down host/, /healthy: false, commands: 0/]],
   ['generic-pool.ts', [/20 requests → 20 replies/, /after the drop: echo: are you there\?/, /drained: 0 connections left/]],
 ];
 

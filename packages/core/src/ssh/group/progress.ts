@@ -23,11 +23,16 @@ function seconds(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
+/** Why a host failed, in one line: its exit code and first stderr line, a timeout, or its error's first line. */
 function why(record: HostResult): string {
-  const first = (text: string): string => text.split('\n')[0] ?? text;
-  if (record.error !== undefined) return first(record.error.message);
-  if (record.result !== undefined) return `exit code ${record.result.exitCode}`;
-  return 'failed';
+  const first = (text: string): string => text.trim().split('\n')[0] ?? '';
+  const { result, error } = record;
+  if (result?.timedOut === true) return `timed out after ${seconds(result.duration)}`;
+  if (result !== undefined && (error === undefined || error.name === 'CommandError')) {
+    const stderr = first(result.stderr);
+    return `exit code ${result.exitCode}${stderr === '' ? '' : `: ${stderr}`}`;
+  }
+  return error === undefined ? 'failed' : first(error.message);
 }
 
 /** The numbers both renderings show. */
