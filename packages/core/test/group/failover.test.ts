@@ -68,6 +68,23 @@ describe('one host down', () => {
     expect((await group`true`).target).toBe(targetName(set.hosts[1]!));
   });
 
+  it('a host whose circuit is open (opened by another user of its pool) is skipped: no command fails', async () => {
+    const down = { ...loginOf(set.hosts[0]!), port: await deadPort(), pool: { ...pool, circuitBreaker: { threshold: 1, probeInterval: 60_000 } } };
+    const alone = $.ssh(down); // the same identity and pool options as the group's first host: the same pool
+    onTestFinished(() => alone.closePool());
+    await alone`true`.catch(() => undefined);
+    expect(alone.getPoolStats().circuit).toBe('open');
+    const group = $.ssh.group([down, loginOf(set.hosts[1]!)], { pool });
+    onTestFinished(() => group.closePool());
+    const outcomes = await Promise.all(Array.from({ length: 20 }, () => outcome(group`true`)));
+    expect(outcomes.filter((o) => !o.ok).map((o) => String(o.error))).toEqual([]);
+    expect(new Set(outcomes.map((o) => o.target))).toEqual(new Set([targetName(set.hosts[1]!)]));
+    const [first] = group.getStats().hosts;
+    expect(first).toMatchObject({ healthy: false, commands: 0 });
+    expect(first!.lastFailure).toMatch(/Circuit breaker open/);
+    expect(alone.getPoolStats().connectionsCreated).toBe(0);
+  });
+
   it('every host down: NoHealthyHostError naming each host and its last failure', async () => {
     const ports = [await deadPort(), await deadPort()];
     const group = $.ssh.group(ports.map((port) => ({ ...loginOf(set.hosts[0]!), port })), { pool });

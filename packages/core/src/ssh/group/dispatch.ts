@@ -36,11 +36,8 @@ export interface Dispatcher {
   run(spec: ExecSpec): Promise<ExecResult>;
 }
 
-function failuresOf(hosts: readonly GroupHost[], now: number): HostFailure[] {
-  return hosts.map((host) => {
-    const error = host.lastError ?? (host.available(now) ? undefined : new Error('circuit breaker open (failed connects seen by other users of its pool)'));
-    return { target: host.target, error };
-  });
+function failuresOf(hosts: readonly GroupHost[]): HostFailure[] {
+  return hosts.map((host) => ({ target: host.target, error: host.lastError }));
 }
 
 export function createDispatcher(deps: DispatchDeps): Dispatcher {
@@ -57,7 +54,7 @@ export function createDispatcher(deps: DispatchDeps): Dispatcher {
       if (spec.timeout !== undefined && tried.size > 0 && elapsed >= spec.timeout) return timedOutBeforeStart(elapsed);
       const at = now();
       const candidates = hosts.filter((host) => !tried.has(host) && host.available(at));
-      if (candidates.length === 0) throw new NoHealthyHostError(label, failuresOf(hosts, at));
+      if (candidates.length === 0) throw new NoHealthyHostError(label, failuresOf(hosts));
       const host = strategy.pick(candidates);
       tried.add(host);
       if (host.suspect) host.claimProbe();

@@ -6,6 +6,8 @@
  * (1 s, doubling per failure in a row, at most 30 s; an open circuit's own `retryAfter` when longer). Then one
  * command probes it (the others still skip it); a command that runs there clears the failures.
  * Failures that happened together (every command waiting for one failed connect) count once.
+ * An open circuit is found by the first command sent there: it fails in-process at once (CircuitOpenError,
+ * not started) and moves on. No listener is added to the host's pool, which may outlive the group.
  *
  * Handshake budget: a host without a connection opens its first one through the group's limiter
  * (`maxConnecting`), and every command for it waits for that one connect, so a thousand cold hosts never
@@ -78,11 +80,6 @@ export function createGroupHost(index: number, opened: OpenedSshTarget, weight: 
   let downUntil = 0;
   let probing = false;
   let warming: Promise<void> | undefined;
-  let circuitMaybeOpen = handle.getPoolStats().circuit !== 'closed';
-  handle.on('circuit:open', () => (circuitMaybeOpen = true));
-  handle.on('circuit:close', () => (circuitMaybeOpen = false));
-
-  const circuitOpen = (): boolean => circuitMaybeOpen && handle.getPoolStats().circuit === 'open';
 
   const markHealthy = (): void => {
     failures = 0;
@@ -234,7 +231,6 @@ export function createGroupHost(index: number, opened: OpenedSshTarget, weight: 
       return lastFailure;
     },
     available(now) {
-      if (circuitOpen()) return false;
       return failures === 0 || (!probing && now >= downUntil);
     },
     claimProbe() {
