@@ -1,0 +1,9 @@
+/** What `upload` and `download` need from the pool they run on. */
+import type { ChannelLeases } from '../channels/channel-leases.js';
+
+export interface TransferDeps {
+  /** Channels of the pool, each a lease (sftp sessions, tar execs, short commands). */
+  readonly channels: ChannelLeases;
+  /** Whether the remote host has `tar` (asked once per pool). */
+  hasTar(): Promise<boolean>;
+}
