@@ -43,6 +43,11 @@ export type {
   SshGroupOptions,
 } from './ssh/group/group-types.js';
 export type { SshGroupFactory } from './ssh/group/with-group.js';
+// Files and tunnels over pooled connections (docs/files.md, docs/tunnels.md).
+export type {
+  DownloadDestination, DownloadOptions, TransferEntry, TransferOptions, TransferProgress, TransferResult, UploadOptions, UploadSource,
+} from './ssh/files/transfer-types.js';
+export type { ForwardOptions, ForwardTarget, RemoteForwardOptions, Tunnel, TunnelStats } from './ssh/tunnels/tunnel-types.js';
 // Graceful shutdown of every SSH pool on SIGINT/SIGTERM (docs/ssh.md#exiting-and-shutting-down).
 export { installShutdownHandlers } from './shutdown/install-shutdown-handlers.js';
 export type { ShutdownOptions } from './shutdown/shutdown-options.js';

@@ -11,6 +11,7 @@ import {
 } from '@rexec/adapters';
 import { AcquireTimeoutError, canceledBeforeStart, timedOutBeforeStart } from '@rexec/adapters';
 import { Pool, type Lease } from '../../pool/pool.js';
+import { noChannelMethods } from '../channels/no-channels.js';
 import type { PoolFactory } from '../../pool/types.js';
 import type { ResolvedSshPoolOptions } from './normalize-ssh-pool-options.js';
 import { handleEvents, type SshPool } from './ssh-pool.js';
@@ -130,6 +131,7 @@ export function createControlMasterPool(masterOptions: ControlMasterAdapterOptio
     release(): Promise<void> {
       return Promise.reject(noBorrowing(target));
     },
+    ...noChannelMethods(target),
     // Nothing is borrowed here: a long command is never a leak.
     ...handleEvents(pool, () => false),
   };

@@ -7,6 +7,8 @@ import type { ControlMasterAdapterStats } from '@rexec/adapters';
 import type { Client } from 'ssh2';
 import type { ProcessOutput } from '../../command/process-output.js';
 import type { PoolEventTarget, PoolEvents, PoolOptions, PoolStats } from '../../pool/types.js';
+import type { DownloadDestination, DownloadOptions, TransferResult, UploadOptions, UploadSource } from '../files/transfer-types.js';
+import type { ForwardOptions, ForwardTarget, RemoteForwardOptions, Tunnel } from '../tunnels/tunnel-types.js';
 
 /** Options of `conn.exec(command, options)` on a borrowed connection. */
 export interface SshExecOptions {
@@ -86,4 +88,12 @@ export interface SshPoolHandle extends PoolEventTarget<SshPoolEvents> {
   /** Borrows a connection for your exclusive use; give it back with `release(conn)`. */
   acquire(): Promise<PooledSshConnection>;
   release(conn: PooledSshConnection): Promise<void>;
+  /** Copies a local file, directory, Buffer or stream to the remote path `dest` (docs/files.md). */
+  upload(source: UploadSource, dest: string, options?: UploadOptions): Promise<TransferResult>;
+  /** Copies the remote file or directory `source` to the local path `dest` (or a file into a stream) (docs/files.md). */
+  download(source: string, dest: DownloadDestination, options?: DownloadOptions): Promise<TransferResult>;
+  /** Listens locally; each connection rides a channel of a pooled connection to `to` on the remote side (docs/tunnels.md). */
+  forward(to: ForwardTarget, options?: ForwardOptions): Promise<Tunnel>;
+  /** The server listens on `remotePort`; each connection there comes back to `localHost:localPort` (docs/tunnels.md). */
+  forwardRemote(options: RemoteForwardOptions): Promise<Tunnel>;
 }

@@ -11,6 +11,9 @@
  */
 import { AcquireTimeoutError, canceledBeforeStart, ConfigError, isConnectionError, timedOutBeforeStart, type ExecResult, type ExecSpec } from '@rexec/adapters';
 import { Pool, type Lease } from '../../pool/pool.js';
+import { createChannelLeases } from '../channels/channel-leases.js';
+import { createTransfers } from '../files/create-transfers.js';
+import { createTunnels } from '../tunnels/create-tunnels.js';
 import type { EventMethods } from '../../pool/safe-emitter.js';
 import type { PoolEvents, PoolFactory } from '../../pool/types.js';
 import type { SshConnection } from '../connection/ssh-connection.js';
@@ -196,6 +199,11 @@ export function createSshPool(resolved: ResolvedSshOptions, options: ResolvedSsh
   let closed: Promise<void> | undefined;
   const finish = (): void => deps.onClosed?.();
 
+  // Files and tunnels (docs/files.md, docs/tunnels.md): every sftp session, tar exec and forwarded connection is a lease, as a command is.
+  const channels = createChannelLeases({ pool, target, queueTimeout: Math.min(acquireTimeout, queueTimeout), openTimeout: options.channelOpenTimeout, now: () => clock.now(), run });
+  const transfers = createTransfers(channels);
+  const tunnels = createTunnels(channels, () => closed !== undefined);
+
   const handle: SshPoolHandle = {
     getPoolStats: () => pool.stats(),
     async warmPool(n: number): Promise<void> {
@@ -204,11 +212,12 @@ export function createSshPool(resolved: ResolvedSshOptions, options: ResolvedSsh
     },
     drainPool(): Promise<void> {
       // Commands running and waiting finish (however long they take); then every connection closes.
+      tunnels.stopAccepting();
       closed ??= pool.drain({ timeout: Infinity }).then(finish);
       return closed;
     },
     closePool(): Promise<void> {
-      const cleared = pool.clear();
+      const cleared = Promise.all([tunnels.closeAll(), pool.clear()]).then(() => undefined);
       closed ??= cleared.then(finish);
       return cleared;
     },
@@ -231,6 +240,10 @@ export function createSshPool(resolved: ResolvedSshOptions, options: ResolvedSsh
       if (lease.resource.isOpen) await pool.endLease(lease);
       else await pool.destroy(lease.resource, 'error');
     },
+    upload: (source, dest, opts) => transfers.upload(source, dest, opts),
+    download: (source, dest, opts) => transfers.download(source, dest, opts),
+    forward: (to, opts) => tunnels.forward(to, opts),
+    forwardRemote: (opts) => tunnels.forwardRemote(opts),
     // A connection carrying tag commands is held for as long as commands keep coming: that is not a leak.
     // `pool:leak` is about connections users borrowed with acquire() and did not give back.
     ...handleEvents(pool, (id) => {
