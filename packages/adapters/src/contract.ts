@@ -13,8 +13,8 @@ export interface ExecSpec {
   /** Milliseconds before the command is killed (locally its whole tree; remotely signalled then closed). */
   readonly timeout?: number | undefined;
   /**
-   * The signal sent first when `timeout` elapses; default the adapter's (`SIGTERM`). The ssh2 transport
-   * always sends TERM then KILL and ignores it (docs/commands.md).
+   * The signal sent first when `timeout` elapses; default the adapter's (`SIGTERM`); `SIGKILL` follows
+   * after the adapter's grace delay if the command is still there (docs/commands.md#kill-ending-a-running-command).
    */
   readonly timeoutSignal?: NodeJS.Signals | undefined;
   /**

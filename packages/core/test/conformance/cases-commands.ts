@@ -41,8 +41,6 @@ async function endSleep(
 }
 
 const ENDED = { ok: false, wasTheSleep: true, nothingLeft: true };
-const SSH2_SIGNALS =
-  'the ssh2 transport ends a command with SIGTERM then SIGKILL from a second channel (its connection layer chooses no other signal); docs/commands.md#kill';
 
 /** A counter in a file: each run adds one and prints the new count (what a retried command sees). */
 const count = (file: string): string => `n=$(cat ${quote(file)} 2>/dev/null || echo 0); n=$((n+1)); echo $n > ${quote(file)}; echo run $n`;
@@ -57,19 +55,16 @@ export const commandCases: readonly ConformanceCase[] = [
     name: ".kill('SIGKILL') sends SIGKILL to the process group",
     run: (context) => endSleep(context, (command) => command.nothrow(), (command) => void command.kill('SIGKILL')),
     expected: { outcome: 'resolved', exitCode: 137, signal: 'SIGKILL', timedOut: false, isCanceled: true, saysKill: false, ...ENDED },
-    differs: { ssh2: { expected: { exitCode: 143, signal: 'SIGTERM' }, why: SSH2_SIGNALS } },
   },
   {
     name: ".kill('SIGINT') sends SIGINT",
     run: (context) => endSleep(context, (command) => command.nothrow(), (command) => void command.kill('SIGINT')),
     expected: { outcome: 'resolved', exitCode: 130, signal: 'SIGINT', timedOut: false, isCanceled: true, saysKill: false, ...ENDED },
-    differs: { ssh2: { expected: { exitCode: 143, signal: 'SIGTERM' }, why: SSH2_SIGNALS } },
   },
   {
     name: ".timeout(ms, 'SIGKILL') sends SIGKILL when the timeout elapses, and rejects with TimeoutError",
     run: (context) => endSleep(context, (command) => command.timeout(TIMEOUT_MS, 'SIGKILL'), () => undefined),
     expected: { outcome: 'TimeoutError', exitCode: 137, signal: 'SIGKILL', timedOut: true, isCanceled: false, saysKill: false, ...ENDED },
-    differs: { ssh2: { expected: { exitCode: 143, signal: 'SIGTERM' }, why: SSH2_SIGNALS } },
   },
   {
     name: '.kill() before the command starts: it never runs, and settles as killed',

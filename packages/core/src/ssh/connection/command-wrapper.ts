@@ -19,7 +19,13 @@ export function wrapRemoteCommand(spec: Pick<ExecSpec, 'command' | 'cwd' | 'env'
   return `printf '${PGID_MARKER}%s\\n' "$$" >&2\n${buildUserScript(spec)}`;
 }
 
+/**
+ * A signal name without `SIG`, from this machine's signal table (`TERM`, `KILL`, `INT`, …): safe to put in
+ * a command line as it is.
+ */
+export type RemoteSignal = string;
+
 /** The command that signals a session's process group from a second channel (POSIX `kill -s SIG -- -pgid`). */
-export function killGroupCommand(pgid: number, signal: 'TERM' | 'KILL'): string {
+export function killGroupCommand(pgid: number, signal: RemoteSignal): string {
   return `kill -s ${signal} -- -${pgid} 2>/dev/null || kill -${signal} -${pgid} 2>/dev/null; exit 0`;
 }

@@ -4,7 +4,7 @@ import type { Client } from 'ssh2';
 import { canceledBeforeStart, ConnectionError, timedOutBeforeStart, type ExecResult, type ExecSpec, type KillReason } from '@rexec/adapters';
 import { channelOpenTimeoutMessage, commandUnconfirmedMessage, connectionLostMessage, notConnectedMessage } from '../messages.js';
 import { isChannelRefusedError } from './channel-refused-error.js';
-import { killGroupCommand, wrapRemoteCommand } from './command-wrapper.js';
+import { killGroupCommand, wrapRemoteCommand, type RemoteSignal } from './command-wrapper.js';
 import { startKeepalive } from './keepalive.js';
 import { createChannelOpener, mayHaveStarted, type OpenProgress } from './open-exec-channel.js';
 import { runOnChannel, type ChannelRunContext, type RunningCommand } from './run-on-channel.js';
@@ -90,7 +90,7 @@ export function createSshConnection(ctx: SshConnectionContext): SshConnection {
 
   const opener = createChannelOpener({ client, target, now: ctx.now, isOpen: () => open, closeError: () => closeError, bytesRead: () => socket.bytesRead });
 
-  const killGroup = (pgid: number, signal: 'TERM' | 'KILL', attempt = 1): void => {
+  const killGroup = (pgid: number, signal: RemoteSignal, attempt = 1): void => {
     if (!open) return;
     retain();
     opener.open(killGroupCommand(pgid, signal), (channel) => {

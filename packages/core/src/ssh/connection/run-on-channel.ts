@@ -1,8 +1,9 @@
 import { constants } from 'node:os';
 import type { Readable } from 'node:stream';
 import type { ClientChannel } from 'ssh2';
-import { armKillTriggers, ConnectionError, createCommandStreams, type ExecResult, type ExecSpec, type KillReason } from '@rexec/adapters';
+import { armKillTriggers, ConnectionError, createCommandStreams, requestedKillSignal, type ExecResult, type ExecSpec, type KillReason } from '@rexec/adapters';
 import { connectionLostMessage, noExitStatusMessage } from '../messages.js';
+import type { RemoteSignal } from './command-wrapper.js';
 import { createPgidFilter } from './pgid-filter.js';
 import { recordedExit, sendSignalRequest } from './ssh2-internals.js';
 
@@ -17,7 +18,7 @@ export interface ChannelRunContext {
   /** Why the transport closed (e.g. ECONNRESET), once it did; the cause of a command's ConnectionError. */
   readonly transportError: () => Error | undefined;
   /** Signals a process group from a second channel; best effort, never throws. */
-  readonly killGroup: (pgid: number, signal: 'TERM' | 'KILL') => void;
+  readonly killGroup: (pgid: number, signal: RemoteSignal) => void;
 }
 
 export interface RunningCommand {
@@ -49,7 +50,7 @@ export function runOnChannel(channel: ClientChannel, spec: ExecSpec, ctx: Channe
   const started = ctx.now();
   let exit: { code: number | null; signal: string | null } | undefined;
   let killReason: KillReason | undefined;
-  let lastSignal: 'TERM' | 'KILL' = 'TERM';
+  let lastSignal: RemoteSignal = 'TERM';
   let stdinError: unknown;
   let pgid: number | undefined;
   let finished = false;
@@ -60,7 +61,7 @@ export function runOnChannel(channel: ClientChannel, spec: ExecSpec, ctx: Channe
     timers.push(timer);
   };
 
-  const signalRemote = (name: 'TERM' | 'KILL'): void => {
+  const signalRemote = (name: RemoteSignal): void => {
     lastSignal = name;
     sendSignalRequest(channel, name);
     if (pgid !== undefined) ctx.killGroup(pgid, name);
@@ -69,7 +70,8 @@ export function runOnChannel(channel: ClientChannel, spec: ExecSpec, ctx: Channe
     if (finished || killReason !== undefined) return;
     killReason = reason;
     later(SETTLE_AFTER_KILL_MS, () => settleKilled(undefined));
-    signalRemote('TERM');
+    // The signal asked for (`.timeout(ms, signal)`, `command.kill(signal)`), else TERM; KILL follows if it is ignored.
+    signalRemote((requestedKillSignal(spec, reason) ?? 'SIGTERM').replace(/^SIG/, ''));
     later(ctx.forceKillAfterDelay, () => {
       signalRemote('KILL');
       later(ctx.forceKillAfterDelay, () => {
