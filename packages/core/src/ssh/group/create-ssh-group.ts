@@ -8,7 +8,7 @@
  * State: the group is open → draining → closed, once. It holds no timer and no handle of its own, so it
  * follows the pools' lifetime rule: pending commands hold the process, an idle group never does.
  */
-import { ConfigError, PoolClosedError, type Adapter } from '@rexec/adapters';
+import { ConfigError, isHostNotRunError, PoolClosedError, type Adapter } from '@rexec/adapters';
 import type { Command } from '../../command/command.js';
 import type { SshEnv } from '../options/ssh-options.js';
 import { openSshTarget, type OpenedSshTarget } from '../pool/create-ssh-shell.js';
@@ -82,7 +82,7 @@ export function createSshGroup(targets: readonly GroupTarget[] | string, options
   });
 
   /** Starts a run of one command per host: its progress display first (if any), then the hosts. */
-  const beginRun = async (shellFor: (adapter: Adapter) => Command, options: ResolvedRunOptions, onRecord: (record: HostResult, index: number) => void): Promise<RunHandle> => {
+  const beginRun = async (commandOn: (adapter: Adapter) => Command, options: ResolvedRunOptions, onRecord: (record: HostResult, index: number) => void): Promise<RunHandle> => {
     checkOpen();
     const progress: ProgressDisplay | undefined = options.progress === undefined ? undefined : await openProgress(options.progress, hosts.length, now);
     const print = options.verbose ? (progress?.print ?? printToConsole) : undefined;
@@ -95,12 +95,12 @@ export function createSshGroup(targets: readonly GroupTarget[] | string, options
         onStart: progress === undefined ? undefined : (target) => progress.started(target),
         runOn: (host) => {
           const adapter: Adapter = { target: host.target, exec: (spec) => host.run(spec, { startedAt: now(), print }), dispose: () => Promise.resolve() };
-          const command = shellFor(adapter);
+          const command = commandOn(adapter);
           return options.timeout === undefined ? command : command.timeout(options.timeout);
         },
       },
       (record, index) => {
-        if (record.duration === 0 && record.error?.name === 'HostNotRunError') notRun += 1;
+        if (isHostNotRunError(record.error)) notRun += 1;
         else progress?.finished(record);
         onRecord(record, index);
       },
@@ -112,15 +112,15 @@ export function createSshGroup(targets: readonly GroupTarget[] | string, options
   const context: GroupShellContext = {
     label,
     dispatch: (spec) => track(dispatcher.run(spec)),
-    async all(shellFor, options) {
+    async all(commandOn, options) {
       const records = new Array<HostResult>(hosts.length);
-      const run = await beginRun(shellFor, options, (record, index) => {
+      const run = await beginRun(commandOn, options, (record, index) => {
         records[index] = record;
       });
       await run.done;
       return records;
     },
-    each: (shellFor, options) => iterateRun((onRecord) => beginRun(shellFor, options, onRecord)),
+    each: (commandOn, options) => iterateRun((onRecord) => beginRun(commandOn, options, onRecord)),
     runDefaults: Object.freeze({
       concurrency: resolved.concurrency,
       batch: undefined,

@@ -1,8 +1,8 @@
 /**
  * The group's tags: `` group`cmd` `` (a `Command` on one host: the dispatcher picks it, and the result's
- * `target` names it, through `ExecResult.target`), `group.all` and
- * `group.each` (one command per host), and the derived tags (`.cd`, `.env`, `.timeout`, …) that keep the
- * group. The command defaults and secret masking are the ordinary shell's (`createShell`).
+ * `target` names it, through `ExecResult.target`), `group.all` and `group.each` (one command per host), and
+ * the derived tags (`.cd`, `.env`, `.timeout`, …) that keep the group. The command defaults and secret
+ * masking are the ordinary shell's (`createShell`).
  */
 import type { Adapter, ExecResult, ExecSpec } from '@rexec/adapters';
 import type { Command } from '../../command/command.js';
@@ -18,9 +18,9 @@ export interface GroupShellContext {
   readonly label: string;
   /** Runs one command on a host the strategy picks; the result's `target` names that host. */
   dispatch(spec: ExecSpec): Promise<ExecResult>;
-  /** `group.all`: `command(shell)` builds the command for one host's shell. */
-  all(shellFor: (adapter: Adapter) => Command, options: ResolvedRunOptions): Promise<HostResult[]>;
-  each(shellFor: (adapter: Adapter) => Command, options: ResolvedRunOptions): AsyncIterable<HostResult>;
+  /** `group.all`: `commandOn(adapter)` builds the command on one host's adapter (the group's defaults applied). */
+  all(commandOn: (adapter: Adapter) => Command, options: ResolvedRunOptions): Promise<HostResult[]>;
+  each(commandOn: (adapter: Adapter) => Command, options: ResolvedRunOptions): AsyncIterable<HostResult>;
   readonly runDefaults: ResolvedRunOptions;
 }
 
@@ -37,7 +37,7 @@ function dispatchAdapter(context: GroupShellContext): Adapter {
 function runTag<R>(
   base: Shell,
   context: GroupShellContext,
-  start: (shellFor: (adapter: Adapter) => Command, options: ResolvedRunOptions) => R,
+  start: (commandOn: (adapter: Adapter) => Command, options: ResolvedRunOptions) => R,
   options: ResolvedRunOptions,
 ): GroupRunTag<R> {
   const tag =
@@ -72,7 +72,7 @@ export function buildGroupShell(base: Shell, context: GroupShellContext): GroupS
     verbose: () => derive(base.verbose()),
     mask: (...secrets: string[]) => derive(base.mask(...secrets)),
     defaults: base.defaults,
-    all: runTag(base, context, (shellFor, options) => context.all(shellFor, options), context.runDefaults),
-    each: runTag(base, context, (shellFor, options) => context.each(shellFor, options), context.runDefaults),
+    all: runTag(base, context, (commandOn, options) => context.all(commandOn, options), context.runDefaults),
+    each: runTag(base, context, (commandOn, options) => context.each(commandOn, options), context.runDefaults),
   });
 }
