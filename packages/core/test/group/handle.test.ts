@@ -107,6 +107,16 @@ describe('tags', () => {
     await expect(group.timeout(100)`sleep 5`).rejects.toMatchObject({ name: 'TimeoutError' });
   });
 
+  it('shell and pipefail: in the group options they apply to every host, and as derived tags; per target they are refused', async () => {
+    const strict = newGroup({ shell: '/bin/bash', pipefail: true });
+    await expect(strict`false | true`).rejects.toMatchObject({ exitCode: 1 });
+    expect((await strict.all`false | true`).map((r) => r.result?.exitCode)).toEqual([1, 1, 1]);
+    const plain = newGroup();
+    await expect(plain`false | true`).resolves.toMatchObject({ exitCode: 0 });
+    await expect(plain.shell('/bin/bash').pipefail()`false | true`).rejects.toMatchObject({ exitCode: 1 });
+    expect(() => $.ssh.group([{ ...loginOf(set.hosts[0]!), shell: '/bin/bash' }])).toThrow(/targets\[0\].*shell applies to the whole group/);
+  });
+
   it('a bad value throws at the tag, before anything runs', () => {
     const group = newGroup();
     expect(() => group.all`echo ${undefined}`).toThrow(TypeError);

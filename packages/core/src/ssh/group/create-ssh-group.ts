@@ -11,6 +11,7 @@
 import { ConfigError, isHostNotRunError, PoolClosedError, type Adapter } from '@rexec/adapters';
 import type { Command } from '../../command/command.js';
 import type { SshEnv } from '../options/ssh-options.js';
+import { shellChoiceOf, withShellChoice } from '../ssh-shell-choice.js';
 import { openSshTarget, type OpenedSshTarget } from '../pool/create-ssh-shell.js';
 import { createDispatcher } from './dispatch.js';
 import { iterateRun } from './each-iterable.js';
@@ -132,7 +133,8 @@ export function createSshGroup(targets: readonly GroupTarget[] | string, options
     }),
   };
 
-  const base = dispatchShell(context, [...new Set(opened.flatMap((host) => host.secrets))]);
+  // `shell` / `pipefail` shape the commands, not the pools (as for `$.ssh`): the group's apply to every host.
+  const base = withShellChoice(dispatchShell(context, [...new Set(opened.flatMap((host) => host.secrets))]), shellChoiceOf({}, resolved.connection));
 
   let drained: Promise<void> | undefined;
   let closed: Promise<void> | undefined;

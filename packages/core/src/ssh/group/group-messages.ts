@@ -57,3 +57,7 @@ export function unknownRunOptionsMessage(keys: readonly string[], known: readonl
 export function badGroupWarmMessage(n: unknown): string {
   return `group.warmPool(n): n must be a non-negative integer (connections per host), got ${String(n)}`;
 }
+
+export function perTargetShellMessage(option: 'shell' | 'pipefail'): string {
+  return `${option} applies to the whole group (a command is built once for every host): give it in the group options, or use group.${option}(…)`;
+}

@@ -64,12 +64,15 @@ export function buildGroupShell(base: Shell, context: GroupShellContext): GroupS
   const tag = (pieces: TemplateStringsArray, ...values: unknown[]): Command => base(pieces, ...values);
   return Object.assign(tag, {
     raw: (pieces: TemplateStringsArray, ...values: unknown[]): Command => base.raw(pieces, ...values),
-    cd: (dir: string) => derive(base.cd(dir)),
-    env: (vars: Record<string, string>) => derive(base.env(vars)),
-    timeout: (ms: number) => derive(base.timeout(ms)),
+    cd: (...args: Parameters<Shell['cd']>) => derive(base.cd(...args)),
+    env: (...args: Parameters<Shell['env']>) => derive(base.env(...args)),
+    timeout: (...args: Parameters<Shell['timeout']>) => derive(base.timeout(...args)),
     nothrow: () => derive(base.nothrow()),
     quiet: () => derive(base.quiet()),
     verbose: () => derive(base.verbose()),
+    shell: (...args: Parameters<Shell['shell']>) => derive(base.shell(...args)),
+    pipefail: (...args: Parameters<Shell['pipefail']>) => derive(base.pipefail(...args)),
+    log: (...args: Parameters<Shell['log']>) => derive(base.log(...args)),
     mask: (...secrets: string[]) => derive(base.mask(...secrets)),
     defaults: base.defaults,
     all: runTag(base, context, (commandOn, options) => context.all(commandOn, options), context.runDefaults),

@@ -92,12 +92,15 @@ export interface GroupRunTag<R> {
 export interface GroupShell {
   (pieces: TemplateStringsArray, ...values: unknown[]): Command;
   raw(pieces: TemplateStringsArray, ...values: unknown[]): Command;
-  cd(dir: string): GroupShell;
-  env(vars: Record<string, string>): GroupShell;
-  timeout(ms: number): GroupShell;
+  cd(...args: Parameters<Shell['cd']>): GroupShell;
+  env(...args: Parameters<Shell['env']>): GroupShell;
+  timeout(...args: Parameters<Shell['timeout']>): GroupShell;
   nothrow(): GroupShell;
   quiet(): GroupShell;
   verbose(): GroupShell;
+  shell(...args: Parameters<Shell['shell']>): GroupShell;
+  pipefail(...args: Parameters<Shell['pipefail']>): GroupShell;
+  log(...args: Parameters<Shell['log']>): GroupShell;
   mask(...secrets: string[]): GroupShell;
   readonly defaults: Shell['defaults'];
   /** Runs the command on every host: one record per host, in the group's order; never rejects because a host failed (unless `failFast`). */

@@ -14,6 +14,7 @@ import {
   badWeightMessage,
   emptyGroupMessage,
   hostInGroupOptionsMessage,
+  perTargetShellMessage,
   targetProblemMessage,
   unknownRunOptionsMessage,
 } from './group-messages.js';
@@ -152,6 +153,9 @@ export function hostSpecsOf(targets: readonly GroupTarget[] | string, connection
       throw new ConfigError(badTargetsMessage(`${typeof target} at targets[${index}]`), 'targets');
     }
     const { weight = 1, ...own } = target;
+    for (const option of ['shell', 'pipefail'] as const) {
+      if (own[option] !== undefined) throw new ConfigError(targetProblemMessage(index, shownTarget(target), perTargetShellMessage(option)), option);
+    }
     if (typeof weight !== 'number' || !Number.isFinite(weight) || weight <= 0) throw new ConfigError(badWeightMessage(index, weight), 'weight');
     return { target: { ...connection, ...own }, options: undefined, weight, shown: shownTarget(target) };
   });
