@@ -64,7 +64,26 @@ describe('LocalAdapter: killing the whole process tree', () => {
     expect(await isAlive(child)).toBe(false);
   });
 
-  it.each(['SIGINT', 'SIGKILL', 'SIGHUP'] as const)('an abort whose reason is a KillRequest(%s) sends that signal to the group', async (signal) => {
+  it('an abort whose reason is a KillRequest(SIGINT) sends SIGINT first (the shell traps it), then ends the group', async () => {
+    // Whether a shell waiting on a foreground job dies of SIGINT itself varies (dash, and the signal mask a
+    // test runner leaves): a trap shows which signal arrived first.
+    const controller = new AbortController();
+    const lines: string[] = [];
+    const result = await adapter.exec({
+      command: "trap 'echo got-INT; exit 130' INT; echo $$; sleep 317 & echo $!; wait",
+      signal: controller.signal,
+      onStdoutLine: (line) => {
+        if (lines.push(line) === 2) controller.abort(new KillRequest('SIGINT'));
+      },
+    });
+    expect(result).toMatchObject({ isCanceled: true });
+    expect(result.stdout).toContain('got-INT');
+    const { shell, child } = pidsOf(result.stdout);
+    expect(await waitForEmptyGroup(shell)).toEqual([]);
+    expect(await isAlive(child)).toBe(false);
+  });
+
+  it.each(['SIGKILL', 'SIGHUP'] as const)('an abort whose reason is a KillRequest(%s) sends that signal to the group', async (signal) => {
     const controller = new AbortController();
     const lines: string[] = [];
     const result = await adapter.exec({
