@@ -82,6 +82,8 @@ export function createCircuitBreaker(options: ResolvedCircuitBreakerOptions, dep
   };
 
   const state = (): CircuitState => {
+    // Closed with nothing counted: nothing can change with time (the hot path: every acquire asks).
+    if (current.kind === 'closed' && current.failures === 0) return current;
     const now = clock.now();
     if (current.kind === 'open' && now - current.openedAt >= current.wait) {
       cancel(clock, timer);

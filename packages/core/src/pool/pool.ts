@@ -286,7 +286,7 @@ export class Pool<T> implements ResourcePool<T> {
     if (this.waiters.size === 0 && !retry) {
       entry = this.pick(exclusive);
       if (entry !== undefined && admission.probe === undefined && !this.needsCheck(entry)) {
-        resolve(this.lend(entry, startedAt, this.nextId, exclusive));
+        resolve(this.lend(entry, startedAt, this.nextId, exclusive, startedAt));
         this.settleChange();
         return;
       }
@@ -360,9 +360,8 @@ export class Pool<T> implements ResourcePool<T> {
     else this.shared.delete(entry);
   }
 
-  private lend(entry: Entry<T>, startedAt: number, createdBefore: number, exclusive: boolean): Lease<T> {
+  private lend(entry: Entry<T>, startedAt: number, createdBefore: number, exclusive: boolean, now: number = this.options.clock.now()): Lease<T> {
     if (entry.state !== 'active') this.transition(entry, 'active');
-    const now = this.options.clock.now();
     const lease: Lease<T> = { resource: entry.resource, id: entry.id, startedAt: now, entry, ended: false, leakWarned: false };
     entry.held.push(lease);
     entry.exclusive = exclusive;
@@ -455,6 +454,7 @@ export class Pool<T> implements ResourcePool<T> {
 
   /** Waiters no create in flight is for, while the circuit is open: they would wait for nothing. */
   private failUncovered(): void {
+    if (!this.options.circuitBreaker.enabled) return;
     const circuit = this.breaker.state();
     if (circuit.kind !== 'open') return;
     const retryAfter = Math.max(0, circuit.openedAt + circuit.wait - this.options.clock.now());
@@ -546,7 +546,7 @@ export class Pool<T> implements ResourcePool<T> {
   endLease(lease: Lease<T>): Promise<void> {
     if (lease.ended) return DONE;
     const entry = lease.entry;
-    this.finishLease(lease, true);
+    const now = this.finishLease(lease, true);
     if (entry.held.length > 0) {
       this.place(entry);
       this.pump();
@@ -563,7 +563,7 @@ export class Pool<T> implements ResourcePool<T> {
       return DONE;
     }
     if (!this.options.validateOnReturn || this.validator === undefined) {
-      this.toIdle(entry);
+      this.toIdle(entry, now);
       this.pump();
       return DONE;
     }
@@ -579,7 +579,7 @@ export class Pool<T> implements ResourcePool<T> {
     });
   }
 
-  private finishLease(lease: Lease<T>, released: boolean): void {
+  private finishLease(lease: Lease<T>, released: boolean): number {
     lease.ended = true;
     const entry = lease.entry;
     const index = entry.held.indexOf(lease);
@@ -591,10 +591,11 @@ export class Pool<T> implements ResourcePool<T> {
     if (released && this.events.has('connection:release')) this.events.emit('connection:release', { id: entry.id, duration: now - lease.startedAt });
     this.updateHold();
     this.settleChange();
+    return now;
   }
 
   /** An entry with no holder becomes idle (or is given up for another pool sharing the limit). */
-  private toIdle(entry: Entry<T>): void {
+  private toIdle(entry: Entry<T>, now: number = this.options.clock.now()): void {
     if (this.phase === 'closed') {
       void this.destroyEntry(entry, 'closed');
       return;
@@ -604,7 +605,7 @@ export class Pool<T> implements ResourcePool<T> {
       return;
     }
     this.transition(entry, 'idle');
-    entry.idleSince = this.options.clock.now();
+    entry.idleSince = now;
     this.idle.push(entry);
   }
 
