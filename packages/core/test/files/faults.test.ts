@@ -103,7 +103,9 @@ describe('a connection lost mid-transfer (the proxy in front of sshd resets it)'
   let proxy: FaultProxy;
   let viaProxy: ReturnType<typeof $.ssh>;
   beforeAll(async () => {
-    proxy = await startFaultProxy({ targetHost: '127.0.0.1', targetPort: host.port });
+    // 25 ms each way: at most a 2 MiB window per 50 ms, so every transfer here outlasts its first progress
+    // reports and the reset lands mid-stream, however fast the machine.
+    proxy = await startFaultProxy({ targetHost: '127.0.0.1', targetPort: host.port, delayMs: 25 });
     viaProxy = $.ssh(targetOf(host, { port: proxy.port, knownHosts: await knownHostsFor(host, proxy.port) }));
   });
   afterAll(async () => {
@@ -160,7 +162,7 @@ describe('a connection lost mid-transfer (the proxy in front of sshd resets it)'
 
   it('download of a file and of a tree: connection-lost, nothing left locally', async () => {
     const dir = tempDir();
-    writeFileSync(join(dir, 'big'), randomBytes(40 * 1024 * 1024));
+    writeFileSync(join(dir, 'big'), randomBytes(32 * 1024 * 1024));
     bigTree(join(dir, 'tree'), 8, 4 * 1024 * 1024);
     const local = tempDir();
     for (const source of ['big', 'tree']) {
@@ -176,5 +178,27 @@ describe('a connection lost mid-transfer (the proxy in front of sshd resets it)'
       expect(error).toMatchObject({ problem: 'connection-lost', side: 'remote', path: join(dir, source) });
     }
     expect(namesIn(local)).toEqual([]);
+  });
+});
+
+describe('closePool() during a transfer', () => {
+  it('stops it: aborted (the pool was closed), and the temporary copy it could not remove is named', async () => {
+    const own = $.ssh(targetOf(host), { pool: { max: 2 } });
+    const dir = tempDir();
+    const trickle = Readable.from(
+      (async function* () {
+        for (let i = 0; i < 40; i++) {
+          yield randomBytes(1024 * 1024);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      })(),
+    );
+    let closing: Promise<void> | undefined;
+    const error = await failure(own.upload(trickle, join(dir, 'dest'), { onProgress: ({ bytes }) => void (bytes > 2 * 1024 * 1024 && (closing ??= own.closePool())) }));
+    await closing;
+    expect(error).toMatchObject({ problem: 'aborted', reason: 'the pool was closed (closePool())' });
+    expect(existsSync(join(dir, 'dest'))).toBe(false);
+    expect(error.leftover).toMatch(/\.dest\.rexec-[0-9a-f]+\.tmp$/);
+    expect(error.message).toContain(error.leftover);
   });
 });

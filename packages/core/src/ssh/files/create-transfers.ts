@@ -15,10 +15,12 @@ export interface Transfers {
   download(source: string, dest: DownloadDestination, options?: DownloadOptions): Promise<TransferResult>;
 }
 
-export function createTransfers(channels: ChannelLeases): Transfers {
+/** `isPoolClosed`: the pool was drained or closed (`closePool()` stops transfers: `'aborted'`, not `'connection-lost'`). */
+export function createTransfers(channels: ChannelLeases, isPoolClosed: () => boolean = () => false): Transfers {
   let hasTar: Promise<boolean> | undefined;
   const deps: TransferDeps = {
     channels,
+    isPoolClosed,
     hasTar() {
       hasTar ??= remoteHasTar(channels).catch((error: unknown) => {
         hasTar = undefined;

@@ -19,7 +19,7 @@ import { createScript, NoSha256Error, remoteSha256 } from './remote-commands.js'
 import { walkRemoteTree } from './remote-tree.js';
 import { readChunks } from './sftp-file-io.js';
 import type { SftpSession } from './sftp-session.js';
-import { readTar, type ReadTarEntry } from './tar-reader.js';
+import { readTar, TarFormatError, type ReadTarEntry } from './tar-reader.js';
 import type { TransferDeps } from './transfer-deps.js';
 import { problemOfToolOutput, ToolFailure } from './transfer-failures.js';
 import { remoteJoin, remotePath, safeRelativeParts } from './transfer-paths.js';
@@ -37,7 +37,7 @@ export function checkDownloadArguments(source: unknown, dest: unknown): void {
 export async function download(deps: TransferDeps, source: string, dest: DownloadDestination, options?: DownloadOptions): Promise<TransferResult> {
   checkDownloadArguments(source, dest);
   const opts = normalizeTransferOptions('download', options);
-  const run = new TransferRun('download', deps.channels.target, deps.channels, opts);
+  const run = new TransferRun('download', deps.channels.target, deps.channels, opts, deps.isPoolClosed);
   const shownDest = typeof dest === 'string' ? dest : '(stream)';
   try {
     run.check(source, 'remote');
@@ -240,6 +240,8 @@ async function tarDownload(run: TransferRun, source: string, writer: LocalTreeWr
       }
     } catch (error) {
       await current?.file.abandon();
+      // A failure here (a full disk, an unsafe path): the remote tar need not go on.
+      if (!(error instanceof TarFormatError)) throw error;
       // The stream was cut: the connection went, or tar failed (its exit status and stderr say which).
       const outcome = await Promise.race([exec.done, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 2_000).unref())]);
       if (run.stopped === undefined && (outcome?.code === null || !exec.conn.isOpen)) throw run.failure('connection-lost', source, 'remote', 'the channel closed before tar finished', error);

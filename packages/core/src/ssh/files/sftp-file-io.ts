@@ -2,7 +2,7 @@
  * File contents over SFTP with many requests in flight (what ssh2's `fastPut`/`fastGet` do, for any source
  * and destination: a path, a Buffer, a stream): a file costs its bytes, not one round trip per chunk.
  */
-import type { SftpSession } from './sftp-session.js';
+import { channelGone, type SftpSession } from './sftp-session.js';
 
 /**
  * Bytes per SFTP write and read request, and requests in flight at once on one file: 2 MiB either way, the
@@ -74,6 +74,7 @@ export async function writeChunks(session: SftpSession, handle: Buffer, chunks: 
         const waiting = roomFor(SFTP_WRITES_IN_FLIGHT);
         if (waiting !== undefined) await waiting;
         if (failure !== undefined) throw failure;
+        if (!session.alive()) throw channelGone();
         const position = offset;
         offset += piece.length;
         inflight++;
@@ -130,6 +131,11 @@ export async function readChunks(session: SftpSession, handle: Buffer, sizeHint:
   }
   async function readAll(): Promise<number> {
     const issue = (offset: number, length: number): void => {
+      if (!session.alive()) {
+        failure ??= channelGone();
+        notify();
+        return;
+      }
       inflight++;
       const buffer = Buffer.allocUnsafe(length);
       try {

@@ -26,6 +26,11 @@ export interface SftpSession {
   readonly connectionId: string;
   /** True once the channel closed (ended by us or lost). */
   readonly closed: boolean;
+  /**
+   * False once the channel is closed or closing. ssh2 drops a request sent on a closed SFTP channel without
+   * ever calling it back: every call checks this first (and fails at once).
+   */
+  alive(): boolean;
   open(path: string, flags: 'r' | 'w' | 'wx'): Promise<Buffer>;
   close(handle: Buffer): Promise<void>;
   fstat(handle: Buffer): Promise<Stats>;
@@ -53,8 +58,14 @@ export interface SftpSession {
   end(): void;
 }
 
-const call = <T>(run: (callback: (error: Error | undefined | null, value: T) => void) => void): Promise<T> =>
+/** What a call on a closed session fails with (the same words as ssh2's, so it reads as a lost channel). */
+export function channelGone(): Error {
+  return new Error('No response from server: the SFTP channel is closed');
+}
+
+const callOn = <T>(alive: () => boolean, run: (callback: (error: Error | undefined | null, value: T) => void) => void): Promise<T> =>
   new Promise<T>((resolve, reject) => {
+    if (!alive()) return reject(channelGone());
     try {
       run((error, value) => (error ? reject(error) : resolve(value)));
     } catch (error) {
@@ -62,7 +73,6 @@ const call = <T>(run: (callback: (error: Error | undefined | null, value: T) => 
     }
   });
 
-const callVoid = (run: (callback: (error: Error | undefined | null) => void) => void): Promise<void> => call<void>((done) => run((error) => done(error, undefined)));
 
 export function statusOf(error: unknown): number | undefined {
   const code = (error as { code?: unknown } | null)?.code;
@@ -84,7 +94,11 @@ function wrapSftp(held: HeldChannel<SFTPWrapper>): SftpSession {
   };
   sftp.once('close', onClosed);
   sftp.on('error', () => undefined);
-  const extensions = (sftp as unknown as { _extensions?: Record<string, string> })._extensions ?? {};
+  const internal = sftp as unknown as { _extensions?: Record<string, string>; readable?: boolean; outgoing?: { state?: string } };
+  const alive = (): boolean => !closed && internal.readable !== false && (internal.outgoing?.state ?? 'open') === 'open';
+  const call = <T>(run: (callback: (error: Error | undefined | null, value: T) => void) => void): Promise<T> => callOn(alive, run);
+  const callVoid = (run: (callback: (error: Error | undefined | null) => void) => void): Promise<void> => call<void>((done) => run((error) => done(error, undefined)));
+  const extensions = internal._extensions ?? {};
   const hasExtension = (name: string): boolean => extensions[name] !== undefined;
 
   const lstat = (path: string): Promise<Stats | undefined> =>
@@ -101,6 +115,7 @@ function wrapSftp(held: HeldChannel<SFTPWrapper>): SftpSession {
     get closed() {
       return closed;
     },
+    alive,
     open: (path, flags) => call<Buffer>((done) => sftp.open(path, flags, { mode: 0o600 }, done)),
     close: (handle) => callVoid((done) => sftp.close(handle, done)),
     fstat: (handle) => call<Stats>((done) => sftp.fstat(handle, done)),

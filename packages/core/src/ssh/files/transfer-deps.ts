@@ -6,4 +6,6 @@ export interface TransferDeps {
   readonly channels: ChannelLeases;
   /** Whether the remote host has `tar` (asked once per pool). */
   hasTar(): Promise<boolean>;
+  /** True once the pool was drained or closed: a transfer cut then was stopped, not lost. */
+  isPoolClosed(): boolean;
 }

@@ -46,6 +46,7 @@ export class TransferRun {
     readonly target: string,
     readonly channels: ChannelLeases,
     readonly options: NormalizedTransferOptions,
+    private readonly isPoolClosed: () => boolean = () => false,
   ) {
     const signal = options.signal;
     if (signal !== undefined) {
@@ -143,7 +144,11 @@ export class TransferRun {
       return this.failure(problem, error.path, 'local', error.message, error.cause);
     }
     if (error instanceof ToolFailure) return this.failure(error.problem, place.remote, 'remote', error.message, error);
-    if (error instanceof ConnectionError || isLostChannel(error)) return this.failure('connection-lost', place.remote, 'remote', messageOf(error), error);
+    if (error instanceof ConnectionError || isLostChannel(error)) {
+      // closePool() closed the connection under the transfer: it was stopped, not lost.
+      if (this.isPoolClosed()) return this.failure('aborted', place.remote, 'remote', 'the pool was closed (closePool())', error);
+      return this.failure('connection-lost', place.remote, 'remote', messageOf(error), error);
+    }
     if (isRexecError(error)) return error;
     const notADirectory = (error as { notADirectory?: unknown } | null)?.notADirectory;
     if (typeof notADirectory === 'string') return this.failure('not-a-directory', notADirectory, 'remote', messageOf(error), error);

@@ -43,7 +43,7 @@ export function checkUploadArguments(source: unknown, dest: unknown): void {
 export async function upload(deps: TransferDeps, source: UploadSource, dest: string, options?: UploadOptions): Promise<TransferResult> {
   checkUploadArguments(source, dest);
   const opts = normalizeTransferOptions('upload', options);
-  const run = new TransferRun('upload', deps.channels.target, deps.channels, opts);
+  const run = new TransferRun('upload', deps.channels.target, deps.channels, opts, deps.isPoolClosed);
   try {
     run.check(dest, 'remote');
     if (typeof source === 'string') {

@@ -201,7 +201,7 @@ export function createSshPool(resolved: ResolvedSshOptions, options: ResolvedSsh
 
   // Files and tunnels (docs/files.md, docs/tunnels.md): every sftp session, tar exec and forwarded connection is a lease, as a command is.
   const channels = createChannelLeases({ pool, target, queueTimeout: Math.min(acquireTimeout, queueTimeout), openTimeout: options.channelOpenTimeout, now: () => clock.now(), run });
-  const transfers = createTransfers(channels);
+  const transfers = createTransfers(channels, () => closed !== undefined);
   const tunnels = createTunnels(channels, () => closed !== undefined);
 
   const handle: SshPoolHandle = {
