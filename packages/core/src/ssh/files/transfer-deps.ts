@@ -5,7 +5,7 @@ export interface TransferDeps {
   /** Channels of the pool, each a lease (sftp sessions, tar execs, short commands). */
   readonly channels: ChannelLeases;
   /** Whether the remote host has `tar` (asked once per pool). */
-  hasTar(): Promise<boolean>;
+  readonly hasTar: () => Promise<boolean>;
   /** True once the pool was drained or closed: a transfer cut then was stopped, not lost. */
-  isPoolClosed(): boolean;
+  readonly isPoolClosed: () => boolean;
 }
