@@ -1,12 +1,15 @@
 /**
  * A small but real deploy over pooled SSH connections:
- * write a release, switch the `current` symlink atomically, restart a (fake) service, check its health.
+ * upload a release, switch the `current` symlink atomically, restart a (fake) service, check its health.
  *
  *   pnpm exec tsx examples/deploy.ts          # against an SSH host started on 127.0.0.1
  *   REXEC_DEMO_TARGET=me@box pnpm exec tsx examples/deploy.ts
  */
-import { $, type SshTargetOptions } from '@rexec/core';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { $, type SshTargetOptions } from '@rexec/core';
 import { withDemoTarget } from './lib/demo-host.js';
 
 export interface DeployReport {
@@ -30,11 +33,18 @@ export async function deploy(target: string | SshTargetOptions, log: (line: stri
   const app = (await step('create a scratch app directory', () => remote`mktemp -d /tmp/rexec-demo.XXXXXX`.text())).trim();
   const release = `${app}/releases/${version}`;
   try {
-    await step('write the release (stdin → file)', async () => {
-      await remote`mkdir -p ${release}`;
-      await remote`cat > ${release}/VERSION`.stdin(`${version}\n`);
-      await remote`cat > ${release}/server.sh`.stdin('#!/bin/sh\nexec sleep 300\n');
-      await remote`chmod +x ${release}/server.sh`;
+    await step('upload the release (one tar stream)', async () => {
+      // The release is built here, then uploaded whole: it becomes `release` itself, modes included, written
+      // under a temporary name and renamed, so a half-uploaded release never appears (docs/files.md).
+      const local = mkdtempSync(join(tmpdir(), 'rexec-release-'));
+      try {
+        chmodSync(local, 0o755);
+        writeFileSync(join(local, 'VERSION'), `${version}\n`);
+        writeFileSync(join(local, 'server.sh'), '#!/bin/sh\nexec sleep 300\n', { mode: 0o755 });
+        await remote.upload(local, release, { mkdir: true });
+      } finally {
+        rmSync(local, { recursive: true, force: true });
+      }
     });
     await step('switch the current symlink atomically', async () => {
       await remote.cd(app)`ln -sfn ${`releases/${version}`} current.tmp && mv -Tf current.tmp current`;
