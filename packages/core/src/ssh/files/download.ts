@@ -15,7 +15,7 @@ import { openExecStream } from './exec-stream.js';
 import { checkLocalDestination, commitLocal, discardLocal, localTemporary, type LocalDestination } from './local-destination.js';
 import { LocalTreeWriter } from './local-tree-writer.js';
 import { normalizeTransferOptions } from './normalize-transfer-options.js';
-import { createScript, NoSha256Error, remoteSha256 } from './remote-commands.js';
+import { createScript } from './remote-commands.js';
 import { walkRemoteTree } from './remote-tree.js';
 import { readChunks } from './sftp-file-io.js';
 import type { SftpSession } from './sftp-session.js';
@@ -100,7 +100,7 @@ async function downloadFile(run: TransferRun, session: SftpSession, source: stri
       await chmod(staged, opts.mode ?? stats.mode & 0o7777);
       if (opts.preserveTimes) await utimes(staged, stats.atime, stats.mtime);
     }
-    if (hash !== undefined) await verifyAgainstRemote(run, [{ remote: remotePath(source), shown: source, digest: hash.digest('hex') }]);
+    if (hash !== undefined) await run.verifyRemote([{ remote: remotePath(source), shown: source, digest: hash.digest('hex') }]);
     if (opts.atomic && staged !== undefined && target !== undefined) await commitLocal(run, staged, target, 'file');
     run.fileDone(source);
     run.report(true);
@@ -148,25 +148,7 @@ function streamSink(stream: Writable): Sink {
   };
 }
 
-interface Digest {
-  readonly remote: string;
-  readonly shown: string;
-  readonly digest: string;
-}
 
-async function verifyAgainstRemote(run: TransferRun, digests: readonly Digest[]): Promise<void> {
-  let remote: Array<string | undefined>;
-  try {
-    remote = await remoteSha256(run.channels, digests.map((digest) => digest.remote));
-  } catch (error) {
-    if (error instanceof NoSha256Error) throw run.failure('unsupported', digests[0]?.shown ?? '', 'remote', `verify: ${error.message}`);
-    throw error;
-  }
-  digests.forEach((digest, i) => {
-    const theirs = remote[i];
-    if (theirs !== digest.digest) throw run.failure('verify-failed', digest.shown, 'remote', `sha256 here ${digest.digest}, there ${theirs ?? 'unreadable'}`);
-  });
-}
 
 async function downloadTree(run: TransferRun, deps: TransferDeps, session: SftpSession, source: string, stats: Stats, dest: string): Promise<TransferResult> {
   const opts = run.options;
@@ -193,7 +175,7 @@ async function downloadTree(run: TransferRun, deps: TransferDeps, session: SftpS
     run.check(source, 'remote');
     if (hashes !== undefined) {
       const digests = [...hashes].map(([path, hash]) => ({ remote: remoteJoin(remotePath(source), path), shown: `${source}/${path}`, digest: hash.digest('hex') }));
-      await verifyAgainstRemote(run, digests);
+      await run.verifyRemote(digests);
     }
     if (opts.atomic) await commitLocal(run, staged, target, 'directory');
     run.report(true);

@@ -6,6 +6,7 @@ import { ConnectionError, isRexecError, TransferError, type TransferProblem } fr
 import type { ChannelLeases } from '../channels/channel-leases.js';
 import type { NormalizedTransferOptions } from './normalize-transfer-options.js';
 import { openSftpSession, SFTP_STATUS, statusOf, type SftpSession } from './sftp-session.js';
+import { NoSha256Error, remoteSha256 } from './remote-commands.js';
 import { LocalFailure, ToolFailure } from './transfer-failures.js';
 import type { TransferProgress } from './transfer-types.js';
 
@@ -22,6 +23,13 @@ export type Side = 'local' | 'remote';
 export interface FailurePlace {
   readonly local: string;
   readonly remote: string;
+}
+
+/** A file's digest as computed here, to compare with the remote one: its remote path and the path users see. */
+export interface Digest {
+  readonly remote: string;
+  readonly shown: string;
+  readonly digest: string;
 }
 
 export class TransferRun {
@@ -174,6 +182,21 @@ export class TransferRun {
   }
 
   /** `error` again, naming a staged copy that could not be removed (when there is one). */
+  /** Compares local sha256 digests with `sha256sum` of the remote files; a difference is `'verify-failed'`. */
+  async verifyRemote(digests: readonly Digest[]): Promise<void> {
+    let remote: Array<string | undefined>;
+    try {
+      remote = await remoteSha256(this.channels, digests.map((digest) => digest.remote));
+    } catch (error) {
+      if (error instanceof NoSha256Error) throw this.failure('unsupported', digests[0]?.shown ?? '', 'remote', `verify: ${error.message}`);
+      throw error;
+    }
+    digests.forEach((digest, i) => {
+      const theirs = remote[i];
+      if (theirs !== digest.digest) throw this.failure('verify-failed', digest.shown, 'remote', `sha256 here ${digest.digest}, there ${theirs ?? 'unreadable'}`);
+    });
+  }
+
   withLeftover(error: Error, leftover: string | undefined): Error {
     if (leftover === undefined || !(error instanceof TransferError)) return error;
     return new TransferError(

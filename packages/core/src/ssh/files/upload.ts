@@ -14,7 +14,7 @@ import { ConfigError } from '@rexec/adapters';
 import { openExecStream } from './exec-stream.js';
 import { walkLocalTree } from './local-tree.js';
 import { normalizeTransferOptions } from './normalize-transfer-options.js';
-import { extractScript, INCOMPLETE_ARCHIVE_EXIT, NoSha256Error, remoteSha256 } from './remote-commands.js';
+import { extractScript, INCOMPLETE_ARCHIVE_EXIT } from './remote-commands.js';
 import { checkRemoteDestination, commitRemote, discardRemote, remoteTemporary, type RemoteDestination } from './remote-destination.js';
 import { writeChunks } from './sftp-file-io.js';
 import type { SftpSession } from './sftp-session.js';
@@ -112,7 +112,7 @@ async function uploadFile(run: TransferRun, source: FileSource, dest: string): P
     handle = undefined;
     await session.close(closing);
     run.check(shown, 'remote');
-    if (hash !== undefined) await verifyRemote(run, [{ remote: staged, shown, digest: hash.digest('hex') }]);
+    if (hash !== undefined) await run.verifyRemote([{ remote: staged, shown, digest: hash.digest('hex') }]);
     if (opts.atomic) await commitRemote(run, session, staged, target, 'file');
     run.fileDone(shown);
     run.report(true);
@@ -125,26 +125,7 @@ async function uploadFile(run: TransferRun, source: FileSource, dest: string): P
   }
 }
 
-interface Digest {
-  readonly remote: string;
-  readonly shown: string;
-  readonly digest: string;
-}
 
-/** Compares the local digests with `sha256sum` of the remote files; a difference is `'verify-failed'`. */
-async function verifyRemote(run: TransferRun, digests: readonly Digest[]): Promise<void> {
-  let remote: Array<string | undefined>;
-  try {
-    remote = await remoteSha256(run.channels, digests.map((digest) => digest.remote));
-  } catch (error) {
-    if (error instanceof NoSha256Error) throw run.failure('unsupported', digests[0]?.shown ?? '', 'remote', `verify: ${error.message}`);
-    throw error;
-  }
-  digests.forEach((digest, i) => {
-    const theirs = remote[i];
-    if (theirs !== digest.digest) throw run.failure('verify-failed', digest.shown, 'remote', `sha256 here ${digest.digest}, there ${theirs ?? 'unreadable'}`);
-  });
-}
 
 async function uploadTree(run: TransferRun, deps: TransferDeps, root: string, rootStats: LocalStats, dest: string): Promise<TransferResult> {
   const opts = run.options;
@@ -176,7 +157,7 @@ async function uploadTree(run: TransferRun, deps: TransferDeps, root: string, ro
     run.check(dest, 'remote');
     if (hashes !== undefined) {
       const digests = [...hashes].map(([path, hash]) => ({ remote: remoteJoin(staged, path), shown: `${dest}/${path}`, digest: hash.digest('hex') }));
-      await verifyRemote(run, digests);
+      await run.verifyRemote(digests);
     }
     if (opts.atomic) await commitRemote(run, session, staged, target, 'directory');
     run.report(true);
