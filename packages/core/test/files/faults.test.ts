@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { knownHostsFor, startFaultProxy, testHost, type FaultProxy } from '@rexec/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { $, TransferError } from '../../src/index.js';
+import { $ } from '../../src/index.js';
 import { targetOf } from '../ssh-pool/support.js';
-import { eventually, expectNoLeftovers, mountTmpfs, namesIn, tempDir } from './support.js';
+import { eventually, expectNoLeftovers, failure, mountTmpfs, namesIn, tempDir } from './support.js';
 
 const host = testHost();
 const remote = $.ssh(targetOf(host));
@@ -19,14 +19,6 @@ afterAll(async () => {
   await remote.closePool();
 });
 
-async function failure(promise: Promise<unknown>): Promise<TransferError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(TransferError);
-  return error as TransferError;
-}
 
 /** A tree of `count` files of `size` random bytes. */
 function bigTree(root: string, count: number, size: number): void {

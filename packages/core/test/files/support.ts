@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
+import { TransferError } from '../../src/index.js';
 import { tempDir } from '../support/temp-dir.js';
 
 export { tempDir };
@@ -115,4 +116,14 @@ export function mountTmpfs(size: string, readOnly = false): { dir: string; unmou
   mkdirSync(dir);
   execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}${readOnly ? ',ro' : ''}`, 'tmpfs', dir]);
   return { dir, unmount: () => execFileSync('umount', ['-l', dir]) };
+}
+
+/** The TransferError a transfer rejects with (the test fails if it resolves or rejects with anything else). */
+export async function failure(promise: Promise<unknown>): Promise<TransferError> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(TransferError);
+  return error as TransferError;
 }

@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { testHost } from '@rexec/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { $, ConfigError, TransferError, type TransferProgress } from '../../src/index.js';
+import { $, ConfigError, type TransferProgress } from '../../src/index.js';
 import { record, targetOf } from '../ssh-pool/support.js';
-import { allBytes, expectNoLeftovers, makeTree, namesIn, sha256, sha256sum, shapeOf, tempDir } from './support.js';
+import { allBytes, expectNoLeftovers, failure, makeTree, namesIn, sha256, sha256sum, shapeOf, tempDir } from './support.js';
 
 const host = testHost();
 const remote = $.ssh(targetOf(host));
@@ -19,14 +19,6 @@ afterAll(async () => {
   await remote.closePool();
 });
 
-async function failure(promise: Promise<unknown>): Promise<TransferError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(TransferError);
-  return error as TransferError;
-}
 
 describe('upload: single files over SFTP', () => {
   it('a file keeps its bytes and mode; the result counts one file', async () => {
