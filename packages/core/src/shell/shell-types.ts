@@ -1,5 +1,6 @@
 import type { Adapter } from '@rexec/adapters';
 import type { Command } from '../command/command.js';
+import type { CommandSettings } from '../command/command-options.js';
 import type { LogHook } from '../command/log.js';
 import type { ProcessOutput } from '../command/process-output.js';
 
@@ -30,19 +31,7 @@ export interface CommandDefaults {
 }
 
 /** What `shell.defaults` shows: every setting a shell applies (those of `within` blocks are not included). */
-export interface ShellDefaults {
-  readonly cwd: string | undefined;
-  readonly env: Readonly<Record<string, string>>;
-  readonly timeout: number;
-  readonly timeoutSignal: NodeJS.Signals | undefined;
-  readonly nothrow: boolean;
-  readonly quiet: boolean;
-  readonly verbose: boolean;
-  readonly maxBuffer: number | undefined;
-  readonly shell: string | undefined;
-  readonly pipefail: boolean;
-  readonly log: LogHook | undefined;
-}
+export type ShellDefaults = CommandSettings;
 
 /** A command tag bound to one adapter and a set of defaults. Derived shells never change this one. */
 export interface Shell {
