@@ -16,7 +16,7 @@
 import { epochNow, type DownParams, type DownResult, type FaultRequest, type FaultTimes, type RestartParams, type RestartResult, type SilentParams, type SilentResult } from '../child/protocol.js';
 import type { LoadedPeer, PeerSession } from '../peers/peer.js';
 import type { Progress } from './progress.js';
-import { failureKind } from './throughput.js';
+import { failureKind, runWorkers } from './throughput.js';
 
 export type AskParent = (request: FaultRequest) => Promise<unknown>;
 
@@ -108,15 +108,7 @@ export async function runRestart(peer: LoadedPeer, params: RestartParams, ask: A
       }
     }
   };
-  const t0 = performance.now();
-  let deadline: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<'deadline'>((resolve) => {
-    deadline = setTimeout(() => resolve('deadline'), params.deadlineMs);
-  });
-  const workers = Array.from({ length: Math.min(params.inFlight, params.total) }, () => worker());
-  const outcome = await Promise.race([Promise.all(workers).then(() => 'done' as const), timedOut]);
-  clearTimeout(deadline);
-  const elapsedMs = performance.now() - t0;
+  const { outcome, elapsedMs } = await runWorkers(Math.min(params.inFlight, params.total), params.deadlineMs, worker);
   const lost = outcome === 'deadline' ? params.total - ok - failed : 0;
   const times = fault === undefined ? null : await Promise.race([fault, sleep(FAULT_ANSWER_MS).then(() => null)]);
   // The commands may have run out before anything succeeded after the restart (they fail fast while the host is down).

@@ -41,18 +41,23 @@ export async function runThroughput(peer: LoadedPeer, params: ThroughputParams, 
   };
   const server = watchServer(params.server);
   const mark = markCpu();
-  const t0 = performance.now();
-  let deadline: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<'deadline'>((resolve) => {
-    deadline = setTimeout(() => resolve('deadline'), params.deadlineMs);
-  });
-  const workers = Array.from({ length: Math.min(params.inFlight, params.total) }, () => worker());
-  const outcome = await Promise.race([Promise.all(workers).then(() => 'done' as const), timedOut]);
-  clearTimeout(deadline);
-  const elapsedMs = performance.now() - t0;
+  const { outcome, elapsedMs } = await runWorkers(Math.min(params.inFlight, params.total), params.deadlineMs, worker);
   const cpu = cpuSince(mark);
   const serverFigures = server();
   const lost = outcome === 'deadline' ? params.total - ok - failed : 0;
   await Promise.race([session.close(), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
   return { kind: 'throughput', ok, failed: failed + lost, lost, elapsedMs, failureKinds, cpuMicros: cpu.total, ...serverFigures };
+}
+
+/** Runs `count` workers at once until they all end or `deadlineMs` passes (the rest are then lost). */
+export async function runWorkers(count: number, deadlineMs: number, worker: () => Promise<void>): Promise<{ outcome: 'done' | 'deadline'; elapsedMs: number }> {
+  const t0 = performance.now();
+  let deadline: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'deadline'>((resolve) => {
+    deadline = setTimeout(() => resolve('deadline'), deadlineMs);
+  });
+  const workers = Array.from({ length: count }, () => worker());
+  const outcome = await Promise.race([Promise.all(workers).then(() => 'done' as const), timedOut]);
+  clearTimeout(deadline);
+  return { outcome, elapsedMs: performance.now() - t0 };
 }
