@@ -1,4 +1,4 @@
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ConfigError, HostKeyError } from '@rexec/adapters';
 import {
@@ -8,9 +8,11 @@ import {
   unwritableKnownHostsMessage,
 } from '../messages.js';
 import type { ResolvedSshOptions } from '../options/ssh-options.js';
-import { checkHostKey, entriesForHost, preferredHostKeyAlgorithms } from './check-host-key.js';
+import { createFileCache, type FileCacheStats } from '../config/file-cache.js';
+import { checkHostKey, preferredHostKeyAlgorithms } from './check-host-key.js';
 import { keyTypeOf, sha256Fingerprint } from './fingerprint.js';
-import { formatKnownHostsLine, parseKnownHosts, type KnownHostEntry } from './parse-known-hosts.js';
+import { knownHostsIndexOf, lookupKnownHost } from './known-hosts-index.js';
+import { formatKnownHostsLine, type KnownHostEntry } from './parse-known-hosts.js';
 
 /** File access of the verifier; injectable for tests. */
 export interface KnownHostsFiles {
@@ -30,15 +32,14 @@ export interface HostKeyVerifier {
   readonly failure: () => Error | undefined;
 }
 
+/** known_hosts texts by path, read once per file (and again when it changed): one read for a whole fleet. */
+const knownHostsTexts = createFileCache((bytes) => bytes.toString('utf8'));
+
+/** How often each known_hosts path was read from disk (never the contents), for tests. */
+export const knownHostsReadStats = (): FileCacheStats => knownHostsTexts.stats();
+
 export const nodeKnownHostsFiles: KnownHostsFiles = Object.freeze({
-  async read(path: string): Promise<string | undefined> {
-    try {
-      return await readFile(path, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw error;
-    }
-  },
+  read: (path: string): Promise<string | undefined> => knownHostsTexts.get(path),
   async append(path: string, text: string): Promise<void> {
     await mkdir(dirname(path), { recursive: true, mode: 0o700 });
     await appendFile(path, text, { mode: 0o600 });
@@ -46,7 +47,7 @@ export const nodeKnownHostsFiles: KnownHostsFiles = Object.freeze({
 });
 
 /**
- * Reads `knownHosts` once and returns the verifier for one connection attempt.
+ * Reads `knownHosts` (from the per-process cache, see config/file-cache.ts) and returns the verifier for one connection attempt.
  * Policy: a recorded key is accepted; a changed or `@revoked` key is ALWAYS refused; an unknown host is
  * refused under `'strict'`, recorded under `'accept-new'`, accepted under `'off'` (insecure).
  */
@@ -62,7 +63,7 @@ export async function createHostKeyVerifier(
     const reason = (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
     throw new ConfigError(unreadableKnownHostsMessage(knownHosts, reason), 'knownHosts', { cause: error });
   }
-  const hostEntries: KnownHostEntry[] = entriesForHost(parseKnownHosts(text ?? ''), host, port);
+  const hostEntries: KnownHostEntry[] = lookupKnownHost(knownHostsIndexOf(text ?? ''), host, port);
   let failure: Error | undefined;
 
   const verify = (key: Buffer, done: (accepted: boolean) => void): void => {

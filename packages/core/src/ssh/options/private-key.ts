@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { ConfigError } from '@rexec/adapters';
+import { createFileCache, type FileCacheStats } from '../config/file-cache.js';
 import { encryptedKeyMessage, notAPrivateKeyMessage, unreadableKeyMessage } from '../messages.js';
 
 /** A private key's text and where it came from (a path, or `(given as text)`); never printed. */
@@ -52,10 +52,22 @@ function opensshCipher(str: string): string | undefined {
   return blob.subarray(offset + 4, offset + 4 + length).toString('latin1');
 }
 
-/** Reads the key file at `path`; an unreadable file is a `ConfigError` naming the path and the reason. */
-export function readKeyFile(path: string): Buffer {
+/** A key file as read: its bytes and whether they are an encrypted key (undefined: no private key). */
+export interface KeyFile {
+  readonly text: Buffer;
+  readonly encrypted: boolean | undefined;
+}
+
+/** Key files by path, read once per file (and again when it changed): a fleet sharing one key reads it once. */
+const keyFiles = createFileCache((text): KeyFile => ({ text, encrypted: isEncryptedPrivateKey(text) }));
+
+/** How often each key path was read from disk (never the contents), for tests. */
+export const keyFileReadStats = (): FileCacheStats => keyFiles.stats();
+
+/** The key file at `path` (cached), undefined when it does not exist; unreadable is a `ConfigError` naming the path and the reason. */
+export function readKeyFile(path: string): KeyFile | undefined {
   try {
-    return readFileSync(path);
+    return keyFiles.getSync(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
     throw new ConfigError(unreadableKeyMessage(path, code), 'privateKey', { cause: error });
@@ -64,7 +76,11 @@ export function readKeyFile(path: string): Buffer {
 
 /** Checks key text: a recognised private key, and a passphrase present when it is encrypted. */
 export function inspectKey(text: Buffer, source: string, hasPassphrase: boolean): LoadedKey {
-  const encrypted = isEncryptedPrivateKey(text);
+  return checkKey(text, isEncryptedPrivateKey(text), source, hasPassphrase);
+}
+
+/** `inspectKey` with the text's `isEncryptedPrivateKey` already known (a cached key file). */
+export function checkKey(text: Buffer, encrypted: boolean | undefined, source: string, hasPassphrase: boolean): LoadedKey {
   if (encrypted === undefined) throw new ConfigError(notAPrivateKeyMessage(source), 'privateKey');
   if (encrypted && !hasPassphrase) throw new ConfigError(encryptedKeyMessage(source), 'passphrase');
   return Object.freeze({ text, source, encrypted });

@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs';
 import { ConfigError } from '@rexec/adapters';
 import { expandHome } from '../config/expand-tokens.js';
-import { encryptedKeyMessage } from '../messages.js';
-import { inspectKey, isEncryptedPrivateKey, isKeyText, readKeyFile, type LoadedKey } from './private-key.js';
+import { encryptedKeyMessage, unreadableKeyMessage } from '../messages.js';
+import { checkKey, inspectKey, isKeyText, readKeyFile, type LoadedKey } from './private-key.js';
 
 export interface PrivateKeyInput {
   /** `options.privateKey`: a path or key text. Strict: unreadable, not a key, or encrypted without passphrase → ConfigError. */
@@ -22,6 +21,7 @@ export const TEXT_SOURCE = '(given as text)';
 /**
  * Picks the private key to offer: the explicit `privateKey`, else the first usable IdentityFile from
  * `~/.ssh/config`, else the first usable default identity, as OpenSSH does. Files that do not exist are skipped.
+ * Key files come from a per-process cache (one read per file, again when it changed: config/file-cache.ts).
  */
 export function resolvePrivateKey(input: PrivateKeyInput): LoadedKey | undefined {
   const { explicit } = input;
@@ -29,13 +29,15 @@ export function resolvePrivateKey(input: PrivateKeyInput): LoadedKey | undefined
   if (typeof explicit === 'string') {
     if (isKeyText(explicit)) return inspectKey(Buffer.from(explicit, 'utf8'), TEXT_SOURCE, input.hasPassphrase);
     const path = expandHome(explicit, input.home);
-    return inspectKey(readKeyFile(path), `"${path}"`, input.hasPassphrase);
+    const file = readKeyFile(path);
+    if (file === undefined) throw new ConfigError(unreadableKeyMessage(path, 'ENOENT'), 'privateKey');
+    return checkKey(file.text, file.encrypted, `"${path}"`, input.hasPassphrase);
   }
   const candidates = input.configured.length > 0 ? input.configured : input.defaults;
   for (const path of candidates) {
-    if (!existsSync(path)) continue;
-    const text = readKeyFile(path);
-    const encrypted = isEncryptedPrivateKey(text);
+    const file = readKeyFile(path);
+    if (file === undefined) continue;
+    const { text, encrypted } = file;
     if (encrypted === undefined) continue;
     if (encrypted && !input.hasPassphrase) {
       if (input.hasOtherMethod) continue;
