@@ -12,6 +12,7 @@ import { runSequential } from '../scenarios/sequential.js';
 import { runThroughput } from '../scenarios/throughput.js';
 import { runDeploy } from '../scenarios/deploy.js';
 import { runDown, runRestart, runSilent } from '../scenarios/faults.js';
+import { runTransfer } from '../scenarios/transfer.js';
 import { requestParent } from './parent-requests.js';
 import { loadPoolBench } from './load-pool-bench.js';
 import { observeProcess, type ProcessObserver } from './observe-process.js';
@@ -53,6 +54,7 @@ async function run(task: ChildTask, observer: ProcessObserver, progress: Progres
     const runPoolBench = await loadPoolBench();
     return { result: { kind: 'pool', data: await runPoolBench({ quick: task.params.quick }) } };
   }
+  if (task.scenario === 'transfer') return { result: await runTransfer(task.peer, task.target, task.params, progress, requestParent) };
   const peer = await loadPeer(task.peer, task.target, observer, task.scenario === 'sequential' ? task.peerModule : undefined);
   switch (task.scenario) {
     case 'sequential':

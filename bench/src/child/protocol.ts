@@ -5,6 +5,8 @@
  * Anything else a peer prints on stdout or stderr is kept only as a diagnostic tail.
  */
 
+import type { TransferParams, TransferResult } from '../scenarios/transfer-types.js';
+
 export const RESULT_MARKER = '@@rexec-bench-result@@ ';
 
 /** Where a child connects: one sshd, directly or through the delaying proxy. */
@@ -159,7 +161,8 @@ export type ChildTask =
   | { readonly scenario: 'faults-restart'; readonly peer: string; readonly target: TargetInfo; readonly params: RestartParams }
   | { readonly scenario: 'faults-silent'; readonly peer: string; readonly target: TargetInfo; readonly params: SilentParams }
   | { readonly scenario: 'faults-down'; readonly peer: string; readonly target: TargetInfo; readonly params: DownParams }
-  | { readonly scenario: 'pool'; readonly peer: 'pool'; readonly params: { readonly quick: boolean } };
+  | { readonly scenario: 'pool'; readonly peer: 'pool'; readonly params: { readonly quick: boolean } }
+  | { readonly scenario: 'transfer'; readonly peer: string; readonly target: TargetInfo; readonly params: TransferParams };
 
 export interface CommandSamples {
   readonly command: string;
@@ -296,7 +299,8 @@ export type ScenarioResult =
   | DeployResult
   | RestartResult
   | SilentResult
-  | DownResult;
+  | DownResult
+  | TransferResult;
 
 /** What a child prints; `status: 'unavailable'` when the peer's library (e.g. `$.ssh`) is not there. */
 export type ChildReport =
