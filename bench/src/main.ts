@@ -17,6 +17,7 @@ import { renderTables } from './report/table.js';
 import { writeOutputs } from './report/write-outputs.js';
 import { runMemorySection, runPoolSection, runThroughputSection } from './sections/other-sections.js';
 import { runDeploySection } from './sections/deploy-section.js';
+import { runTransferSection } from './sections/transfer-section.js';
 import { runFaultsSection } from './sections/faults-section.js';
 import { runPausesSection } from './sections/pauses-section.js';
 import { runSequentialSection } from './sections/sequential-section.js';
@@ -47,11 +48,12 @@ async function main(): Promise<number> {
     const sequential = ran('sequential') ? await runSequentialSection(bothHosts, plan, log) : [];
     const pauses = ran('pauses') ? await runPausesSection(bothHosts, plan, log) : [];
     const deploy = ran('deploy') ? await runDeploySection(bothHosts, plan, log) : [];
+    const transfer = ran('transfer') ? await runTransferSection(bothHosts, plan, log) : [];
     const throughput = ran('throughput') ? await runThroughputSection(hosts.loopback, plan, log, hosts.server) : [];
     const memory = ran('memory') ? await runMemorySection(hosts.loopback, plan, log) : [];
     const pool: BenchResults['pool'] = ran('pool') ? await runPoolSection(options.quick, plan, log) : { status: 'skipped', reason: 'not selected (--only)' };
     const faults: BenchResults['faults'] = ran('faults') ? await runFaultsSection(plan, log) : { restart: [], silent: [], down: [] };
-    const partial = { sequential, pauses, throughput, memory, pool, deploy, faults };
+    const partial = { sequential, pauses, throughput, memory, pool, deploy, faults, transfer };
     results = {
       meta: {
         date: new Date().toISOString(),

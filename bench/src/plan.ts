@@ -3,6 +3,7 @@
  * time limits, for the full run and for `--quick`. Budgets are time-based, so slow peers get
  * fewer samples instead of stretching the run; none of these depends on the results.
  */
+import { TRANSFER_FULL, TRANSFER_QUICK, type TransferPlan } from './scenarios/transfer-plan.js';
 import type { DeployParams, DownParams, MemoryParams, PausesParams, RestartParams, SequentialParams, SilentParams, ThroughputParams } from './child/protocol.js';
 
 /** The floor, then the rest; each name is a file in peers/. */
@@ -67,6 +68,8 @@ export interface BenchPlan {
   readonly memory: MemoryParams & { readonly timeoutMs: number };
   readonly poolTimeoutMs: number;
   readonly deploy: { readonly peers: readonly string[]; readonly loopback: DeployParams; readonly rtt20: DeployParams; readonly timeoutMs: number };
+  /** Sizes, runs and time limits of the transfer section (scenarios/transfer-plan.ts). */
+  readonly transfer: TransferPlan;
   readonly faults: {
     /** Per run (one client); the pool options are the run's. */
     readonly restart: Omit<RestartParams, 'poolOptions'> & { readonly timeoutMs: number };
@@ -117,6 +120,7 @@ const FULL: BenchPlan = {
     rtt20: { minIterations: 5, maxIterations: 20, budgetMs: 8_000 },
     timeoutMs: 90_000,
   },
+  transfer: TRANSFER_FULL,
   faults: {
     restart: restart(5_000, 100, 60_000, 120_000),
     silent: { command: 'true', commandTimeoutMs: 1_000, samples: 5, timeoutMs: 60_000 },
@@ -148,6 +152,7 @@ const QUICK: BenchPlan = {
     rtt20: { minIterations: 2, maxIterations: 3, budgetMs: 500 },
     timeoutMs: 45_000,
   },
+  transfer: TRANSFER_QUICK,
   faults: {
     restart: restart(500, 20, 30_000, 60_000),
     silent: { command: 'true', commandTimeoutMs: 1_000, samples: 2, timeoutMs: 30_000 },

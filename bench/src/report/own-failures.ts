@@ -8,7 +8,7 @@
  */
 import type { BenchResults, PeerStatus } from './results.js';
 
-const OWN_PEERS = new Set(['ssh2-nodelay', 'ssh2-wrapped', 'ssh2-default', 'ssh2-fresh', 'generic-pool-ssh2', 'ssh2-reconnect', 'rexec-pooled', 'rexec-control-master']);
+const OWN_PEERS = new Set(['ssh2-nodelay', 'ssh2-wrapped', 'ssh2-default', 'ssh2-fresh', 'generic-pool-ssh2', 'ssh2-reconnect', 'rexec-pooled', 'rexec-control-master', 'rexec']);
 const BROKEN = new Set(['crashed', 'hung', 'error', 'unavailable']);
 
 export function ourFailures(results: BenchResults): string[] {
@@ -18,6 +18,7 @@ export function ourFailures(results: BenchResults): string[] {
     ...results.throughput.map((row) => ({ ...row, where: 'throughput' })),
     ...results.memory.map((row) => ({ ...row, where: 'memory' })),
     ...results.deploy.map((row) => ({ ...row, where: `deploy ${row.host}` })),
+    ...(results.transfer ?? []).map((row) => ({ ...row, where: `transfer ${row.host} ${row.workload} ${row.direction}` })),
     ...results.faults.restart.map((row) => ({ ...row, where: `faults restart (breaker ${row.breaker})` })),
     ...results.faults.silent.map((row) => ({ ...row, where: 'faults silent connection' })),
     ...results.faults.down.map((row) => ({ ...row, where: 'faults host down' })),

@@ -5,6 +5,7 @@
 import type { ProcessObservations } from '../child/protocol.js';
 import type { BenchSection } from '../options.js';
 import type { BenchPlan } from '../plan.js';
+import type { TransferRow } from './transfer-figures.js';
 
 /**
  * `ok`; `unavailable` (library not in the tree); `error` (threw); `crashed`; `hung` (killed at the timeout);
@@ -202,5 +203,7 @@ export interface BenchResults {
   readonly pool: { readonly status: RunStatus; readonly reason?: string | undefined; readonly data?: unknown };
   readonly deploy: DeployRow[];
   readonly faults: FaultsResults;
+  /** Transfers (report/transfer-figures.ts); absent in results written before the section existed. */
+  readonly transfer?: TransferRow[];
   readonly targets: TargetCheck[];
 }

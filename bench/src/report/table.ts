@@ -8,6 +8,7 @@ import { FIRST_COMMAND_REFERENCE } from '../plan.js';
 import { poolRows } from './pool-figures.js';
 import { fmt, ratio } from './stats.js';
 import { textTable } from './text-table.js';
+import { transferSections } from './transfer-table.js';
 
 export interface Section {
   readonly title: string;
@@ -267,6 +268,7 @@ export function buildSections(results: BenchResults): Section[] {
     ...results.sequential,
     ...results.pauses,
     ...results.deploy,
+    ...(results.transfer ?? []),
     ...results.throughput,
     ...results.memory,
     ...results.faults.restart,
@@ -278,6 +280,7 @@ export function buildSections(results: BenchResults): Section[] {
     ...(ran('sequential') ? [sequentialTable(results.sequential, 'loopback'), sequentialTable(results.sequential, 'rtt20'), firstCommandTable(results.sequential)] : []),
     ...(ran('pauses') ? [pausesTable(results.pauses, 'loopback'), pausesTable(results.pauses, 'rtt20')] : []),
     ...(ran('deploy') ? [deployTable(results.deploy, 'loopback'), deployTable(results.deploy, 'rtt20')] : []),
+    ...(ran('transfer') ? transferSections(results.transfer ?? [], results.meta.plan.transfer) : []),
     ...(ran('throughput') ? [throughputTable(results)] : []),
     ...(ran('memory') ? [memoryTable(results)] : []),
     ...(ran('pool') ? [poolTable(results)] : []),

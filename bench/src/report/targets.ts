@@ -7,8 +7,9 @@ import type { BenchResults, DeployRow, FaultsResults, PausesRow, SequentialRow, 
 import { FIRST_COMMAND_REFERENCE, FLOOR_PEER } from '../plan.js';
 import { fmt, ratio } from './stats.js';
 import { poolOverheadRatio } from './pool-figures.js';
+import { transferTargets } from './transfer-targets.js';
 
-type Figures = Pick<BenchResults, 'sequential' | 'pauses' | 'throughput' | 'memory' | 'pool'> & Partial<Pick<BenchResults, 'deploy' | 'faults'>>;
+type Figures = Pick<BenchResults, 'sequential' | 'pauses' | 'throughput' | 'memory' | 'pool'> & Partial<Pick<BenchResults, 'deploy' | 'faults' | 'transfer'>>;
 
 const OURS = 'rexec-pooled';
 
@@ -152,5 +153,6 @@ export function checkTargets(figures: Figures): TargetCheck[] {
       down?.p95Ms ?? Number.NaN,
       `${down?.samples ?? 0} commands: median ${fmt(down?.medianMs ?? Number.NaN, 3)} ms, p95 ${fmt(down?.p95Ms ?? Number.NaN, 3)} ms; opened after ${ms(down?.msToOpen)} and ${down?.failuresBeforeOpen ?? '?'} failed commands`,
     ),
+    ...transferTargets(figures.transfer ?? [], check),
   ];
 }
