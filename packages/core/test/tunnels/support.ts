@@ -41,6 +41,9 @@ export async function startEchoServer(where: { port?: number; path?: string } = 
 }
 
 /** A client that sends a line and waits for it to come back, `rounds` times, then ends and waits for the close. */
+/** How long one echo round may take before it fails. */
+const ROUND_TIMEOUT_MS = 3000;
+
 export async function echoRounds(port: number, rounds: number, tag: string): Promise<string[]> {
   const socket = connect({ host: '127.0.0.1', port });
   socket.setNoDelay(true);
@@ -70,11 +73,32 @@ export async function echoRounds(port: number, rounds: number, tag: string): Pro
     socket.once('close', () => resolve());
     socket.once('error', reject);
   });
-  for (let i = 0; i < rounds; i++) {
-    socket.write(`${tag} ${i}\n`);
-    const queued = lines.shift();
-    replies.push(queued ?? (await new Promise<string>((resolve) => (waiting = resolve))));
+  closed.catch(() => undefined); // awaited below on success; a failed round must not leave it unhandled
+  // A reply that never comes (the socket closed, or a stale listener took the connection) fails the round
+  // instead of hanging: callers retry with eventually().
+  let failRound: ((error: Error) => void) | undefined;
+  socket.once('close', () => failRound?.(new Error(`echo connection to port ${port} closed after ${replies.length} of ${rounds} replies`)));
+  try {
+    for (let i = 0; i < rounds; i++) {
+      socket.write(`${tag} ${i}\n`);
+      const queued = lines.shift();
+      replies.push(
+        queued ??
+          (await new Promise<string>((resolve, reject) => {
+            const timer = setTimeout(() => reject(new Error(`no echo reply on port ${port} within ${ROUND_TIMEOUT_MS} ms`)), ROUND_TIMEOUT_MS);
+            failRound = reject;
+            waiting = (line) => {
+              clearTimeout(timer);
+              resolve(line);
+            };
+          })),
+      );
+    }
+  } catch (error) {
+    socket.destroy();
+    throw error;
   }
+  failRound = undefined;
   socket.end();
   await closed;
   return replies;
