@@ -1,6 +1,7 @@
 /**
  * Files over pooled connections (docs/files.md): a directory up as one tar stream, a Buffer with a mode and a
- * sha256 check, a big file with progress, a download back, and a typed error.
+ * sha256 check, a big file with progress, a download back, a typed error; then byte streams between commands
+ * (docs/commands.md#pipes-and-bytes): a local tar piped into a remote one, and binary stdout kept exact.
  *   pnpm exec tsx examples/files.ts
  *   REXEC_DEMO_TARGET=me@box pnpm exec tsx examples/files.ts
  */
@@ -54,6 +55,14 @@ try {
       console.log(`downloaded back: ${back.files} files, same tree: ${same}`);
       await remote.download(`${dir}/big.bin`, join(local, 'big.bin'), { verify: true });
       console.log(`big file back, equal: ${readFileSync(join(local, 'big.bin')).equals(big)}`);
+
+      // Pipes: a local command's stdout streamed into a remote command's stdin (and back), with backpressure.
+      await $`tar c -C ${join(local, 'site')} .`.pipe(remote`mkdir -p ${`${dir}/piped`} && tar x -C ${`${dir}/piped`}`);
+      const count = await remote`find ${`${dir}/piped`} -type f`.lines();
+      const bytes = await remote`cat ${`${dir}/big.bin`}`.pipe($`cat`).buffer();
+      console.log(`piped: ${count.length} files unpacked remotely, ${bytes.length} bytes back, equal: ${bytes.equals(big)}`);
+      const binary = await remote`printf '\\377\\376'`;
+      console.log(`binary stdout: text ${JSON.stringify(binary.stdout)}, bytes ${binary.buffer().toString('hex')}`);
 
       // Failures are TransferErrors: a stable `problem`, the path, and what to do.
       try {

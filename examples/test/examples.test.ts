@@ -27,7 +27,7 @@ const cases: [file: string, expected: RegExp[]][] = [
   ['circuit-breaker.ts', [/circuit:open for .* after 2 failures/, /CircuitOpenError in [\d.]+ ms/, /circuit state: open/]],
   ['shutdown.ts', [/command during shutdown: finished/]],
   ['deploy.ts', [/upload the release \(one tar stream\)/, /health check/, /deployed v\d+/]],
-  ['files.ts', [/uploaded site: 52 files, \d+ bytes in \d+ ms via tar/, /config verified, mode 600/, /progress reports: \d+, last at 100%/, /downloaded back: 52 files, same tree: true/, /big file back, equal: true/, /TransferError \(not-found\): .*mkdir: true/]],
+  ['files.ts', [/uploaded site: 52 files, \d+ bytes in \d+ ms via tar/, /config verified, mode 600/, /progress reports: \d+, last at 100%/, /downloaded back: 52 files, same tree: true/, /big file back, equal: true/, /piped: 52 files unpacked remotely, 20971520 bytes back, equal: true/, /binary stdout: text "\ufffd\ufffd", bytes fffe/, /TransferError \(not-found\): .*mkdir: true/]],
   ['tunnels.ts', [/banner through the tunnel: SSH-2\.0-/, /forwardRemote: remote 127\.0\.0\.1:\d+ → 127\.0\.0\.1:\d+/, /10 requests through both tunnels: all answered/, /forward stats: 10 connections, \d+ bytes out, \d+ bytes back/, /tunnels closed, leases held: 0/]],
   ['demo.ts', [/pooled command \(median of 20\)/, /deployed v\d+/, /connection:create +× 1/, /done: pool closed/]],
   ['control-master.ts', [/controlmaster: 5 commands, master running \(pid \d+\)/, /connections opened: 1,/, /hello from the master/, /first command .*: \d+ ms; next ones through the master: \d+ ms/, /after closePool: master closed, socket removed: true/]],

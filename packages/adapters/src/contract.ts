@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 
 /** Everything an adapter needs to run one command. Built by `@rexec/core` from a template and its modifiers. */
 export interface ExecSpec {
@@ -24,6 +24,12 @@ export interface ExecSpec {
   readonly signal?: AbortSignal | undefined;
   /** Bytes of stdout (and, separately, stderr) kept; past this the command is killed and `isMaxBuffer` set. */
   readonly maxBuffer?: number | undefined;
+  /**
+   * Where stdout goes instead of being kept (`a.pipe(b)`: `b`'s stdin): written with backpressure, ended
+   * when stdout ends. The result's stdout is then empty and `maxBuffer` does not apply to it; line callbacks
+   * still get every line.
+   */
+  readonly stdoutTo?: Writable | undefined;
   /** Called with each complete line of stdout, without its newline, as it arrives. */
   readonly onStdoutLine?: ((line: string) => void) | undefined;
   /** Called with each complete line of stderr, without its newline, as it arrives. */
@@ -38,6 +44,8 @@ export interface ExecSpec {
  */
 export interface ExecResult {
   readonly stdout: string;
+  /** stdout exactly as printed (`stdout` is these bytes as UTF-8). Adapters that cannot tell leave it out. */
+  readonly stdoutBytes?: Buffer | undefined;
   readonly stderr: string;
   /** The exit status; `128 + n` when killed by signal n. */
   readonly exitCode: number;

@@ -1,7 +1,7 @@
 import { execa } from 'execa';
 import type { ExecResult, ExecSpec } from '../contract.js';
 import { requestedKillSignal } from '../kill-request.js';
-import { armKillTriggers, createCommandStreams, execaStdinOptions } from '../output/command-streams.js';
+import { armKillTriggers, createCommandStreams, execaStdinOptions, pipeStdout } from '../output/command-streams.js';
 import { createMarkerFilter } from './marker-filter.js';
 import { killRemoteGroup, type RemoteKillOutcome } from './remote-kill.js';
 import { buildUserScript } from '../shell/user-script.js';
@@ -57,6 +57,7 @@ export function runRemoteCommand(spec: ExecSpec, context: RemoteRunContext): Rem
   const filter = createMarkerFilter(nonce, (chunk) => stderr.write(chunk), (pid) => announcePid(pid));
   subprocess.stdout.on('data', (chunk: Buffer) => stdout.write(chunk));
   subprocess.stdout.on('end', () => stdout.end());
+  pipeStdout(subprocess.stdout, spec);
   subprocess.stderr.on('data', (chunk: Buffer) => filter.write(chunk));
   subprocess.stderr.on('end', () => {
     filter.end();
@@ -78,7 +79,7 @@ export function runRemoteCommand(spec: ExecSpec, context: RemoteRunContext): Rem
       killed,
       sshExitCode: outcome.exitCode,
       spawnErrorCode: outcome.exitCode === undefined && reason === undefined ? (outcome as { code?: string }).code : undefined,
-      stdout: stdout.text(),
+      stdout: stdout.bytes(),
       stderr: stderr.text(),
       duration: context.now() - started,
     });

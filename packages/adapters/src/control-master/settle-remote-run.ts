@@ -13,7 +13,8 @@ export interface RemoteRunEnd {
   readonly killed: RemoteKillOutcome | undefined;
   readonly sshExitCode: number | undefined;
   readonly spawnErrorCode: string | undefined;
-  readonly stdout: string;
+  /** What the command printed on stdout, as bytes. */
+  readonly stdout: Buffer;
   readonly stderr: string;
   readonly duration: number;
 }
@@ -34,7 +35,7 @@ function fromWrapper(exit: NonNullable<WrapperReport['exit']>, normal: boolean):
  */
 export async function settleRemoteRun(end: RemoteRunEnd): Promise<ExecResult> {
   const { context, report, reason } = end;
-  const base = { stdout: end.stdout, duration: end.duration, timedOut: reason === 'timeout', isMaxBuffer: reason === 'maxBuffer' };
+  const base = { stdout: end.stdout.toString('utf8'), stdoutBytes: end.stdout, duration: end.duration, timedOut: reason === 'timeout', isMaxBuffer: reason === 'maxBuffer' };
   const isCanceled = reason === 'abort' || reason === 'dispose';
   if (end.spawnErrorCode !== undefined) {
     throw new ConfigError(`The OpenSSH client "${context.options.sshPath}" could not be run (${end.spawnErrorCode}); install it or set sshPath`, 'sshPath');

@@ -4,7 +4,7 @@ import { exitCodeForSignal } from '../results.js';
 import { ConfigError } from '../errors/index.js';
 import { describe } from '../errors/messages.js';
 import { requestedKillSignal } from '../kill-request.js';
-import { armKillTriggers, createCommandStreams, execaStdinOptions, type KillReason } from '../output/command-streams.js';
+import { armKillTriggers, createCommandStreams, execaStdinOptions, pipeStdout, type KillReason } from '../output/command-streams.js';
 import type { ResolvedLocalAdapterOptions } from './local-adapter-options.js';
 import { createTreeKiller, type TreeKiller } from './process-group.js';
 
@@ -46,6 +46,7 @@ export function runLocalCommand(spec: ExecSpec, options: Readonly<ResolvedLocalA
   const { stdout, stderr } = streams;
   subprocess.stdout.on('data', (chunk: Buffer) => stdout.write(chunk));
   subprocess.stdout.on('end', () => stdout.end());
+  pipeStdout(subprocess.stdout, spec);
   subprocess.stderr.on('data', (chunk: Buffer) => stderr.write(chunk));
   subprocess.stderr.on('end', () => stderr.end());
 
@@ -73,6 +74,7 @@ export function runLocalCommand(spec: ExecSpec, options: Readonly<ResolvedLocalA
     }
     return {
       stdout: stdout.text(),
+      stdoutBytes: stdout.bytes(),
       stderr: stderr.text(),
       exitCode: exitCodeOf(outcome.exitCode, outcome.signal),
       signal: outcome.signal ?? null,

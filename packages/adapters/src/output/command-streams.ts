@@ -25,7 +25,7 @@ export interface CommandStreams {
  * whose line callbacks are guarded: the first that throws kills with `'callback'`, and later lines are not delivered.
  */
 export function createCommandStreams(
-  spec: Pick<ExecSpec, 'onStdoutLine' | 'onStderrLine'>,
+  spec: Pick<ExecSpec, 'onStdoutLine' | 'onStderrLine' | 'stdoutTo'>,
   maxBuffer: number,
   kill: (reason: 'maxBuffer' | 'callback') => void,
 ): CommandStreams {
@@ -44,7 +44,7 @@ export function createCommandStreams(
         };
   const onOverflow = (): void => kill('maxBuffer');
   return {
-    stdout: createOutputCollector({ maxBuffer, onLine: guard(spec.onStdoutLine), onOverflow }),
+    stdout: createOutputCollector({ maxBuffer, onLine: guard(spec.onStdoutLine), onOverflow, keep: spec.stdoutTo === undefined }),
     stderr: createOutputCollector({ maxBuffer, onLine: guard(spec.onStderrLine), onOverflow }),
     callbackFailure: () => failure,
   };
@@ -68,6 +68,25 @@ export function armKillTriggers(spec: Pick<ExecSpec, 'timeout' | 'signal'>, kill
 }
 
 const disarmNothing = (): void => undefined;
+
+/**
+ * Streams a command's stdout into `spec.stdoutTo` when it has one: with backpressure (a full destination
+ * pauses `stdout`, and so the command), ending the destination when stdout ends. A destination destroyed or
+ * failing stops the piping; the command goes on, and whoever piped ends it.
+ */
+export function pipeStdout(stdout: Readable, spec: Pick<ExecSpec, 'stdoutTo'>): void {
+  const destination = spec.stdoutTo;
+  if (destination === undefined) return;
+  // A destination gone early (the reader ended): the rest of stdout is read and dropped, so a process that
+  // was blocked writing can exit and its stdout end (a paused stream would never end).
+  const release = (): void => {
+    stdout.unpipe(destination);
+    stdout.resume();
+  };
+  destination.on('error', release);
+  destination.once('close', release);
+  stdout.pipe(destination);
+}
 
 type ExecaStdin = { stdin: 'ignore' } | { input: string | Buffer } | { stdin: [Readable, 'pipe'] };
 

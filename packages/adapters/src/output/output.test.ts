@@ -49,6 +49,29 @@ describe('createOutputCollector', () => {
     expect(collector.text()).toBe('abc');
   });
 
+  it('bytes() are the kept bytes exactly (one chunk handed out as it is, several joined once); text() decodes them', () => {
+    const one = createOutputCollector({ maxBuffer: 100, onLine: undefined, onOverflow: () => undefined });
+    const chunk = Buffer.from([0xff, 0xfe, 0x41]);
+    one.write(chunk);
+    expect(one.bytes()).toBe(chunk);
+    expect(one.text()).toBe('\ufffd\ufffdA');
+    const many = createOutputCollector({ maxBuffer: 4, onLine: undefined, onOverflow: () => undefined });
+    many.write(Buffer.from([1, 2]));
+    many.write(Buffer.from([3, 4, 5]));
+    expect([...many.bytes()]).toEqual([1, 2, 3, 4]);
+    expect(many.bytes()).toBe(many.bytes());
+    expect(createOutputCollector({ maxBuffer: 1, onLine: undefined, onOverflow: () => undefined }).bytes().length).toBe(0);
+  });
+
+  it('with keep: false (stdout piped elsewhere) keeps nothing and never overflows, but still splits lines', () => {
+    const lines: string[] = [];
+    let overflows = 0;
+    const piped = createOutputCollector({ maxBuffer: 2, onLine: (line) => lines.push(line), onOverflow: () => (overflows += 1), keep: false });
+    piped.write(Buffer.from('first line\nsecond'));
+    piped.end();
+    expect([piped.text(), piped.overflowed, overflows, lines]).toEqual(['', false, 0, ['first line', 'second']]);
+  });
+
   it('ignores writes and a second end after the stream ended', () => {
     const lines: string[] = [];
     const collector = createOutputCollector({ maxBuffer: 100, onLine: (l) => lines.push(l), onOverflow: () => undefined });

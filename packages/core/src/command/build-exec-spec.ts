@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import type { ExecSpec } from '@rexec/adapters';
 import type { CommandSettings } from './command-options.js';
 import type { LineQueue } from './line-queue.js';
@@ -11,6 +11,8 @@ export interface ExecSpecInputs {
   readonly display: string;
   readonly settings: CommandSettings;
   readonly stdin: string | Buffer | Readable | undefined;
+  /** Where stdout goes when this command is piped into another. */
+  readonly stdoutTo?: Writable | undefined;
   /** The user's signal and the one that stops the command (`kill()`, or a line reader leaving early). */
   readonly signals: readonly (AbortSignal | undefined)[];
   /** Line readers (`for await`) registered before the command started; each gets every stdout line. */
@@ -21,7 +23,7 @@ export interface ExecSpecInputs {
 
 /** Turns a command's settings into what an adapter runs; line callbacks only when something reads them. */
 export function buildExecSpec(inputs: ExecSpecInputs, target: string): ExecSpec {
-  const { command, display, settings, stdin, signals, readers, echoes } = inputs;
+  const { command, display, settings, stdin, stdoutTo, signals, readers, echoes } = inputs;
   const { cwd, env, timeout, timeoutSignal, maxBuffer, verbose, shell, pipefail } = settings;
   const log = settings.log ?? defaultLog;
   const active = signals.filter((signal): signal is AbortSignal => signal !== undefined);
@@ -35,6 +37,7 @@ export function buildExecSpec(inputs: ExecSpecInputs, target: string): ExecSpec 
     timeoutSignal: timeout > 0 ? timeoutSignal : undefined,
     signal: active.length > 1 ? AbortSignal.any(active) : active[0],
     maxBuffer,
+    stdoutTo,
     onStdoutLine: !wantsStdout
       ? undefined
       : (line) => {

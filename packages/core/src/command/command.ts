@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { PassThrough, Readable, type Writable } from 'node:stream';
 import { CommandError, ConfigError, KillRequest, exitCodeForSignal, type Adapter } from '@rexec/adapters';
 import {
   resolveCwd,
@@ -58,6 +58,14 @@ export class Command extends Promise<ProcessOutput> implements AsyncIterable<str
   #killed: NodeJS.Signals | undefined;
   #retry: ResolvedRetryOptions | undefined;
   #stage: CommandStage = 'initial';
+  /** The command whose stdout is this one's stdin (`a.pipe(b)`, `b.stdin(a)`); this one settles after it. */
+  #upstream: Command | undefined;
+  /** Set on a command piped into another before it started: where its stdout goes instead of its result. */
+  #stdoutTo: Writable | undefined;
+  /** Ended by the other side of its pipe (which failed, or stopped reading): its own failure does not count. */
+  #endedByPipe = false;
+  /** This run's outcome is known (the command may still be waiting for its upstream to settle). */
+  #ran = false;
 
   constructor(plan: CommandPlan) {
     let settle: Settle | undefined;
@@ -126,14 +134,31 @@ export class Command extends Promise<ProcessOutput> implements AsyncIterable<str
     return this.#modify('env', () => ({ env: { ...this.#settings.env, ...validateEnv(vars) } }));
   }
 
-  /** Standard input; without it stdin is empty. A stream cannot be combined with `.retry()` (it is read once). */
-  stdin(input: string | Buffer | Readable): this {
+  /**
+   * Standard input; without it stdin is empty. A `ProcessOutput` gives its stdout bytes; a `Command` streams
+   * its stdout in as `command.pipe(this)` does. A stream cannot be combined with `.retry()` (it is read once).
+   */
+  stdin(input: string | Buffer | Readable | Command | ProcessOutput): this {
     return this.#modify('stdin', () => {
-      const stdin = validateStdin(input);
+      const stdin = input instanceof Command ? this.#pipeFrom(input) : input instanceof ProcessOutput ? input.buffer() : validateStdin(input);
       if (!isReplayable(stdin) && this.#retry !== undefined && this.#retry.times > 0) throw streamWithRetry('stdin');
       this.#stdin = stdin;
       return {};
     });
+  }
+
+  /**
+   * Streams this command's stdout into `destination`'s stdin, with backpressure, on any pair of targets, and
+   * returns `destination`: awaiting it settles when both ended. A failure on either side ends the other and
+   * rejects with the failing side's own error (its `command` and `target` say which); `.nothrow()` on this
+   * side makes its failure not count, as a shell pipeline without `pipefail` does. This command's own result
+   * then has an empty stdout (docs/commands.md#pipes-and-bytes).
+   */
+  pipe(destination: Command): Command {
+    if (!(destination instanceof Command)) {
+      throw new ConfigError(`.pipe() takes a command (e.g. .pipe(remote\`tar x -C /srv\`)), got ${destination === null ? 'null' : typeof destination}`, 'pipe');
+    }
+    return destination.stdin(this);
   }
 
   /** Aborting kills the command like a timeout does; it then rejects with `CommandError` (`isCanceled`). */
@@ -153,6 +178,7 @@ export class Command extends Promise<ProcessOutput> implements AsyncIterable<str
     return this.#modify('retry', () => {
       const retry = normalizeRetryOptions(options);
       if (retry.times > 0 && this.#stdin !== undefined && !isReplayable(this.#stdin)) throw streamWithRetry('retry');
+      if (retry.times > 0 && this.#stdoutTo !== undefined) throw pipedWithRetry(this.#plan.display);
       this.#retry = retry;
       return {};
     });
@@ -188,6 +214,11 @@ export class Command extends Promise<ProcessOutput> implements AsyncIterable<str
     return this.then((output) => output.text());
   }
 
+  /** stdout exactly as printed, as bytes (binary output survives; `text()` decodes UTF-8). */
+  buffer(): Promise<Buffer> {
+    return this.then((output) => output.buffer());
+  }
+
   /**
    * Streams stdout line by line as the command prints. After the last line the loop ends, or throws the
    * command's error. Leaving the loop early (`break`) kills the command. Iterating a command that already
@@ -211,8 +242,10 @@ export class Command extends Promise<ProcessOutput> implements AsyncIterable<str
     try {
       this.#settings = { ...this.#settings, ...change() };
     } catch (error) {
-      // A bad value stops the command for good: it never runs, and rejects with the error thrown here.
+      // A bad value stops the command for good: it never runs, and rejects with the error thrown here
+      // (a command piped into it is ended: nothing would read its output).
       this.#stage = 'settled';
+      if (this.#upstream !== undefined) this.#upstream.#endByPipe();
       super.then(undefined, () => undefined);
       this.#settle.reject(error as Error);
       throw error;
@@ -228,13 +261,86 @@ export class Command extends Promise<ProcessOutput> implements AsyncIterable<str
     );
   }
 
+  /**
+   * Makes `source` this command's upstream and returns the stream to read as stdin: its live stdout when it
+   * has not started yet, else its stdout bytes once it has settled.
+   */
+  #pipeFrom(source: Command): Readable {
+    if (source === this) throw new ConfigError(`A command cannot read its own stdout: ${this.#plan.display}`, 'stdin');
+    if (source.#stdoutTo !== undefined) {
+      throw new ConfigError(`The stdout of \`${source.#plan.display}\` is already piped into another command; a command's stdout feeds one command`, 'stdin');
+    }
+    if (this.#upstream !== undefined) throw new ConfigError(`\`${this.#plan.display}\` already reads another command's stdout`, 'stdin');
+    const live = source.#stage === 'initial';
+    if (live && source.#retry !== undefined && source.#retry.times > 0) throw pipedWithRetry(source.#plan.display);
+    this.#upstream = source;
+    if (!live) {
+      // Already running: its output is buffered anyway; hand it over once it is complete.
+      return Readable.from(
+        (async function* () {
+          yield (await source).buffer();
+        })(),
+        { objectMode: false },
+      );
+    }
+    const pipe = new PassThrough();
+    source.#stdoutTo = pipe;
+    return pipe;
+  }
+
   #start(): void {
     if (this.#stage !== 'initial') return;
     this.#stage = 'running';
-    // Killed before it started: it never runs.
-    if (this.#killed !== undefined) return this.#finishCanceled(0, undefined);
+    // Killed before it started: it never runs (nor does the command that would have fed it).
+    if (this.#killed !== undefined) {
+      if (this.#upstream !== undefined) this.#upstream.#endByPipe();
+      return this.#finishCanceled(0, undefined);
+    }
     this.#stopper ??= new AbortController();
+    const upstream = this.#upstream;
+    // A failure upstream ends this side at once (its own error is the one reported).
+    if (upstream !== undefined) {
+      void upstream.#outcome().then((up) => {
+        if (!up.ok && !upstream.#endedByPipe) this.#endByPipe();
+      });
+    }
     this.#run(1);
+  }
+
+  /** How this command settled, for the command reading its stdout; never rejects. */
+  #outcome(): Promise<{ ok: true } | { ok: false; error: Error }> {
+    return super.then(
+      () => ({ ok: true as const }),
+      (error: unknown) => ({ ok: false as const, error: error as Error }),
+    );
+  }
+
+  /** Ends this command for the other side of its pipe, unless its run already ended. */
+  #endByPipe(): void {
+    // Nobody reads its stdout any more: what it still prints is dropped, so it is not left blocked on a full pipe.
+    this.#stdoutTo?.destroy();
+    if (this.#ran) return;
+    if (this.kill()) this.#endedByPipe = true;
+    // Its rejection is the pipe's business, never an unhandled one.
+    void this.#outcome();
+  }
+
+  /**
+   * The last step of a command that reads another's stdout: a failure here ends the upstream; success here
+   * with input left unread ends it too (the reader stopped, as \`head\` does in a shell); then, once the
+   * upstream settled, the side that failed on its own decides — this side first, as \`pipefail\` does.
+   */
+  #settleWithUpstream(upstream: Command, settlement: Settlement, attempts: number): void {
+    const input = this.#stdin;
+    const unread = input instanceof PassThrough && !input.writableEnded;
+    if (!settlement.ok || unread) upstream.#endByPipe();
+    void upstream.#outcome().then((up) => {
+      if (!settlement.ok && !this.#endedByPipe) return this.#finish(settlement, attempts);
+      if (!up.ok && !upstream.#endedByPipe) {
+        return this.#finish({ ok: false, error: up.error, output: settlement.output, target: settlement.target }, attempts);
+      }
+      this.#finish(settlement, attempts);
+    });
   }
 
   #run(attempt: number): void {
@@ -246,10 +352,15 @@ export class Command extends Promise<ProcessOutput> implements AsyncIterable<str
       stdin: this.#stdin,
       signals: [this.#signal, this.#stopper?.signal],
       readers: this.#readers ?? NO_READERS,
+      stdoutTo: this.#stdoutTo,
       echoes: () => this.#echoes(),
       attempt,
       killed: () => this.#killed !== undefined,
     }).then((settlement) => {
+      this.#ran = true;
+      if (this.#upstream !== undefined) {
+        return this.#settleWithUpstream(this.#upstream, settlement, attempt);
+      }
       if (settlement.ok || this.#retry === undefined || attempt > this.#retry.times) return this.#finish(settlement, attempt);
       this.#maybeRetry(settlement, attempt, this.#retry);
     });
@@ -339,6 +450,14 @@ const NO_READERS: ReadonlySet<LineQueue> = new Set();
 
 function isReplayable(stdin: CommandStdin): boolean {
   return typeof stdin === 'string' || Buffer.isBuffer(stdin);
+}
+
+function pipedWithRetry(display: string): ConfigError {
+  return new ConfigError(
+    `.retry() cannot run \`${display}\` again: its stdout is piped into another command, which reads it once. ` +
+      'Retry the whole pipeline in a function with retry(options, fn), or drop .retry()',
+    'retry',
+  );
 }
 
 function streamWithRetry(option: 'stdin' | 'retry'): ConfigError {

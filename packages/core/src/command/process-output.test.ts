@@ -21,6 +21,15 @@ describe('ProcessOutput', () => {
     expect(out.text()).toBe('  a b \n');
   });
 
+  it('buffer() gives the adapter\'s bytes (a copy), or stdout as UTF-8 when the adapter kept none', () => {
+    const bytes = Buffer.from([0xff, 0xfe]);
+    const out = make({ stdout: '\ufffd\ufffd', stdoutBytes: bytes });
+    expect([...out.buffer()]).toEqual([0xff, 0xfe]);
+    out.buffer()[0] = 0;
+    expect(bytes[0]).toBe(0xff);
+    expect(make({ stdout: 'é' }).buffer()).toEqual(Buffer.from('é'));
+  });
+
   it('lines() splits on \\n and \\r\\n without a trailing empty line', () => {
     expect(make({ stdout: 'a\r\nb\n\nc\n' }).lines()).toEqual(['a', 'b', '', 'c']);
     expect(make({ stdout: '' }).lines()).toEqual([]);

@@ -6,6 +6,8 @@ export interface ProcessOutputInit extends Omit<CommandOutput, 'ok'> {
   readonly isCanceled?: boolean;
   readonly isMaxBuffer?: boolean;
   readonly attempts?: number;
+  /** stdout as bytes, when the adapter kept them; `buffer()` falls back to `stdout` encoded as UTF-8. */
+  readonly stdoutBytes?: Buffer | undefined;
 }
 
 /**
@@ -35,6 +37,7 @@ export class ProcessOutput implements CommandOutput {
   readonly isMaxBuffer: boolean;
   /** How many times the command ran: 1, or more after `.retry()` ran it again (this is the last run's output). */
   readonly attempts: number;
+  readonly #bytes: Buffer | undefined;
 
   constructor(init: ProcessOutputInit) {
     this.stdout = init.stdout;
@@ -48,6 +51,7 @@ export class ProcessOutput implements CommandOutput {
     this.isCanceled = init.isCanceled ?? false;
     this.isMaxBuffer = init.isMaxBuffer ?? false;
     this.attempts = init.attempts ?? 1;
+    this.#bytes = init.stdoutBytes;
     this.ok = this.exitCode === 0 && this.signal === null && !this.timedOut && !this.isCanceled && !this.isMaxBuffer;
   }
 
@@ -56,6 +60,7 @@ export class ProcessOutput implements CommandOutput {
     // Field by field, not `{ ...result }`: this runs once per command and a spread copy costs more.
     return new ProcessOutput({
       stdout: result.stdout,
+      stdoutBytes: result.stdoutBytes,
       stderr: result.stderr,
       exitCode: result.exitCode,
       signal: result.signal,
@@ -77,6 +82,14 @@ export class ProcessOutput implements CommandOutput {
   /** stdout exactly as printed. */
   text(): string {
     return this.stdout;
+  }
+
+  /**
+   * stdout exactly as the command printed it, byte for byte (`stdout` decodes it as UTF-8, which turns bytes
+   * that are not UTF-8 into U+FFFD). A copy: changing it changes nothing here.
+   */
+  buffer(): Buffer {
+    return this.#bytes === undefined ? Buffer.from(this.stdout, 'utf8') : Buffer.from(this.#bytes);
   }
 
   /** stdout split into lines (`\n` or `\r\n`), without the empty line after a final newline. */

@@ -6,6 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { basename, join } from 'node:path';
 import { Readable } from 'node:stream';
+import type { ProcessOutput } from '../../src/index.js';
 import { settle } from './observe.js';
 import type { ConformanceCase } from './types.js';
 
@@ -132,6 +133,59 @@ export const inputCases: readonly ConformanceCase[] = [
       return { string: string.stdout, buffer: buffer.stdout, stream: stream.stdout, none: none.stdout };
     },
     expected: { string: 'line one\nlïne two\n', buffer: `${sha256(BINARY)}  -\n`, stream: 'ab\nc', none: 'end\n' },
+  },
+  {
+    name: '.buffer() gives stdout byte for byte (every byte value, 200 KiB); stdout stays its UTF-8 text',
+    run: async ({ sh }) => {
+      const bytes = await sh`cat`.stdin(BINARY).buffer();
+      const lossy = await sh`printf '\\377\\376'`;
+      return { equal: bytes.equals(BINARY), length: bytes.length, lossyText: lossy.stdout, exact: [...lossy.buffer()] };
+    },
+    expected: { equal: true, length: BINARY.length, lossyText: '\ufffd\ufffd', exact: [0xff, 0xfe] },
+  },
+  {
+    name: '.stdin() takes a ProcessOutput (its stdout bytes) and a Command (its stdout, streamed), started or not',
+    run: async ({ sh }) => {
+      const printed = await sh`cat`.stdin(BINARY);
+      const fromOutput = await sh`sha256sum`.stdin(printed);
+      const fromCommand = await sh`sha256sum`.stdin(sh`cat`.stdin(BINARY));
+      const started = sh`printf 'ran before'`;
+      await started;
+      const fromStarted = await sh`cat`.stdin(started);
+      return { fromOutput: fromOutput.stdout, fromCommand: fromCommand.stdout, fromStarted: fromStarted.stdout };
+    },
+    expected: { fromOutput: `${sha256(BINARY)}  -\n`, fromCommand: `${sha256(BINARY)}  -\n`, fromStarted: 'ran before' },
+  },
+  {
+    name: '.pipe() streams stdout into the next command (3 MiB, three stages); the source\'s own stdout is then empty',
+    run: async ({ sh }) => {
+      const source = sh`head -c 3145728 /dev/zero`;
+      const sum = await source.pipe(sh`cat`).pipe(sh`wc -c`);
+      return { count: sum.stdout.trim(), sourceStdout: (await source).stdout };
+    },
+    expected: { count: '3145728', sourceStdout: '' },
+  },
+  {
+    name: 'a pipe with a failing side rejects with that side\'s error and ends the other; the reader stopping early is not a failure',
+    run: async ({ sh, target, track }) => {
+      track('7');
+      const sourceFails = await settle(sh`echo partial; exit 3`.pipe(sh`cat; sleep 7`), target);
+      const readerFails = await settle(sh`yes`.pipe(sh`head -c 10 >/dev/null; exit 4`), target);
+      const readerStops = await settle(sh`yes`.pipe(sh`head -n 2`), target);
+      const ignored = await settle(sh`echo kept; exit 3`.nothrow().pipe(sh`cat`), target);
+      return {
+        sourceFails: [sourceFails.outcome, (sourceFails.output as ProcessOutput | undefined)?.command],
+        readerFails: [readerFails.outcome, readerFails.output?.exitCode],
+        readerStops: [readerStops.outcome, readerStops.output?.stdout],
+        ignored: [ignored.outcome, ignored.output?.stdout],
+      };
+    },
+    expected: {
+      sourceFails: ['CommandError', 'echo partial; exit 3'],
+      readerFails: ['CommandError', 4],
+      readerStops: ['resolved', 'y\ny\n'],
+      ignored: ['resolved', 'kept\n'],
+    },
   },
   {
     name: '.cwd() and .cd() run the command in that directory (a name with a space and a quote); relative paths join the shell\'s',

@@ -1,7 +1,7 @@
 import { constants } from 'node:os';
 import type { Readable } from 'node:stream';
 import type { ClientChannel } from 'ssh2';
-import { armKillTriggers, ConnectionError, createCommandStreams, requestedKillSignal, type ExecResult, type ExecSpec, type KillReason } from '@rexec/adapters';
+import { armKillTriggers, ConnectionError, createCommandStreams, pipeStdout, requestedKillSignal, type ExecResult, type ExecSpec, type KillReason } from '@rexec/adapters';
 import { connectionLostMessage, noExitStatusMessage } from '../messages.js';
 import type { RemoteSignal } from './command-wrapper.js';
 import { createPgidFilter } from './pgid-filter.js';
@@ -112,6 +112,7 @@ export function runOnChannel(channel: ClientChannel, spec: ExecSpec, ctx: Channe
     const name = signal ?? `SIG${lastSignal}`;
     resolveWith({
       stdout: stdout.text(),
+      stdoutBytes: stdout.bytes(),
       stderr: stderr.text(),
       exitCode: exit?.code ?? exitCodeOf(name),
       signal: exit?.code === null || exit === undefined ? name : null,
@@ -145,6 +146,7 @@ export function runOnChannel(channel: ClientChannel, spec: ExecSpec, ctx: Channe
   channel.on('error', () => undefined); // permanent: a reset channel must never crash the process
   channel.stderr.on('error', () => undefined);
   channel.on('data', (chunk: Buffer) => stdout.write(chunk));
+  pipeStdout(channel, spec);
   channel.stderr.on('data', (chunk: Buffer) => pgidFilter.write(chunk));
   channel.on('exit', (code: number | null, signal?: string) => {
     exit = { code: typeof code === 'number' ? code : null, signal: signal ?? null };
