@@ -28,7 +28,7 @@ describe('createFileCache', () => {
     expect(cache.stats().hits).toBe(99);
   });
 
-  it('connects that start together share one read', async () => {
+  it('connects that start together read once', async () => {
     const dir = tempDir();
     const path = join(dir, 'key');
     writeFileSync(path, 'k');
