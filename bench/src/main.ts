@@ -19,6 +19,7 @@ import { runMemorySection, runPoolSection, runThroughputSection } from './sectio
 import { runDeploySection } from './sections/deploy-section.js';
 import { runTransferSection } from './sections/transfer-section.js';
 import { runFaultsSection } from './sections/faults-section.js';
+import { runFleetSection } from './sections/fleet-section.js';
 import { runPausesSection } from './sections/pauses-section.js';
 import { runSequentialSection } from './sections/sequential-section.js';
 
@@ -53,7 +54,8 @@ async function main(): Promise<number> {
     const memory = ran('memory') ? await runMemorySection(hosts.loopback, plan, log) : [];
     const pool: BenchResults['pool'] = ran('pool') ? await runPoolSection(options.quick, plan, log) : { status: 'skipped', reason: 'not selected (--only)' };
     const faults: BenchResults['faults'] = ran('faults') ? await runFaultsSection(plan, log) : { restart: [], silent: [], down: [] };
-    const partial = { sequential, pauses, throughput, memory, pool, deploy, faults, transfer };
+    const fleet = ran('fleet') ? await runFleetSection(plan.fleet, log) : undefined;
+    const partial = { sequential, pauses, throughput, memory, pool, deploy, faults, transfer, fleet };
     results = {
       meta: {
         date: new Date().toISOString(),

@@ -5,7 +5,7 @@
  */
 
 /** The sections of a run, in the order they run and are reported. */
-export const BENCH_SECTIONS = ['sequential', 'pauses', 'deploy', 'transfer', 'throughput', 'memory', 'pool', 'faults'] as const;
+export const BENCH_SECTIONS = ['sequential', 'pauses', 'deploy', 'transfer', 'throughput', 'memory', 'pool', 'faults', 'fleet'] as const;
 export type BenchSection = (typeof BENCH_SECTIONS)[number];
 
 export interface BenchOptions {

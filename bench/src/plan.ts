@@ -4,6 +4,7 @@
  * fewer samples instead of stretching the run; none of these depends on the results.
  */
 import { TRANSFER_FULL, TRANSFER_QUICK, type TransferPlan } from './scenarios/transfer-plan.js';
+import { FLEET_FULL, FLEET_QUICK, type FleetPlan } from './fleet/fleet-plan.js';
 import type { DeployParams, DownParams, MemoryParams, PausesParams, RestartParams, SequentialParams, SilentParams, ThroughputParams } from './child/protocol.js';
 
 /** The floor, then the rest; each name is a file in peers/. */
@@ -70,6 +71,8 @@ export interface BenchPlan {
   readonly deploy: { readonly peers: readonly string[]; readonly loopback: DeployParams; readonly rtt20: DeployParams; readonly timeoutMs: number };
   /** Sizes, runs and time limits of the transfer section (scenarios/transfer-plan.ts). */
   readonly transfer: TransferPlan;
+  /** Hosts, concurrency and time limits of the fleet section (fleet/fleet-plan.ts). */
+  readonly fleet: FleetPlan;
   readonly faults: {
     /** Per run (one client); the pool options are the run's. */
     readonly restart: Omit<RestartParams, 'poolOptions'> & { readonly timeoutMs: number };
@@ -121,6 +124,7 @@ const FULL: BenchPlan = {
     timeoutMs: 90_000,
   },
   transfer: TRANSFER_FULL,
+  fleet: FLEET_FULL,
   faults: {
     restart: restart(5_000, 100, 60_000, 120_000),
     silent: { command: 'true', commandTimeoutMs: 1_000, samples: 5, timeoutMs: 60_000 },
@@ -153,6 +157,7 @@ const QUICK: BenchPlan = {
     timeoutMs: 45_000,
   },
   transfer: TRANSFER_QUICK,
+  fleet: FLEET_QUICK,
   faults: {
     restart: restart(500, 20, 30_000, 60_000),
     silent: { command: 'true', commandTimeoutMs: 1_000, samples: 2, timeoutMs: 30_000 },

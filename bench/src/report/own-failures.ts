@@ -7,6 +7,7 @@
  * peers' failures never do.
  */
 import type { BenchResults, PeerStatus } from './results.js';
+import { fleetOwnRows } from '../fleet/fleet-figures.js';
 
 const OWN_PEERS = new Set(['ssh2-nodelay', 'ssh2-wrapped', 'ssh2-default', 'ssh2-fresh', 'generic-pool-ssh2', 'ssh2-reconnect', 'rexec-pooled', 'rexec-control-master', 'rexec']);
 const BROKEN = new Set(['crashed', 'hung', 'error', 'unavailable']);
@@ -22,6 +23,7 @@ export function ourFailures(results: BenchResults): string[] {
     ...results.faults.restart.map((row) => ({ ...row, where: `faults restart (breaker ${row.breaker})` })),
     ...results.faults.silent.map((row) => ({ ...row, where: 'faults silent connection' })),
     ...results.faults.down.map((row) => ({ ...row, where: 'faults host down' })),
+    ...fleetOwnRows(results.fleet),
   ];
   const failures = rows
     .filter((row) => OWN_PEERS.has(row.peer) && BROKEN.has(row.status))

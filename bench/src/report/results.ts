@@ -5,6 +5,7 @@
 import type { ProcessObservations } from '../child/protocol.js';
 import type { BenchSection } from '../options.js';
 import type { BenchPlan } from '../plan.js';
+import type { FleetResults } from '../fleet/fleet-figures.js';
 import type { TransferRow } from './transfer-figures.js';
 
 /**
@@ -205,5 +206,7 @@ export interface BenchResults {
   readonly faults: FaultsResults;
   /** Transfers (report/transfer-figures.ts); absent in results written before the section existed. */
   readonly transfer?: TransferRow[];
+  /** The fleet section (fleet/fleet-figures.ts); absent when it did not run. */
+  readonly fleet?: FleetResults | undefined;
   readonly targets: TargetCheck[];
 }

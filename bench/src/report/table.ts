@@ -9,6 +9,7 @@ import { poolRows } from './pool-figures.js';
 import { fmt, ratio } from './stats.js';
 import { textTable } from './text-table.js';
 import { transferSections } from './transfer-table.js';
+import { fleetSections } from './fleet-table.js';
 
 export interface Section {
   readonly title: string;
@@ -285,6 +286,7 @@ export function buildSections(results: BenchResults): Section[] {
     ...(ran('memory') ? [memoryTable(results)] : []),
     ...(ran('pool') ? [poolTable(results)] : []),
     ...(ran('faults') ? [faultsRestartTable(results.faults, results.meta.plan), faultsOtherTable(results.faults)] : []),
+    ...(ran('fleet') ? fleetSections(results.fleet) : []),
     { title: 'Process effects of peers', header: [], rows: [], notes: notes.length > 0 ? notes : ['none'] },
     targetsTable(results),
   ];

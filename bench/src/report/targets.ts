@@ -8,8 +8,9 @@ import { FIRST_COMMAND_REFERENCE, FLOOR_PEER } from '../plan.js';
 import { fmt, ratio } from './stats.js';
 import { poolOverheadRatio } from './pool-figures.js';
 import { transferTargets } from './transfer-targets.js';
+import { fleetTargets } from '../fleet/fleet-targets.js';
 
-type Figures = Pick<BenchResults, 'sequential' | 'pauses' | 'throughput' | 'memory' | 'pool'> & Partial<Pick<BenchResults, 'deploy' | 'faults' | 'transfer'>>;
+type Figures = Pick<BenchResults, 'sequential' | 'pauses' | 'throughput' | 'memory' | 'pool'> & Partial<Pick<BenchResults, 'deploy' | 'faults' | 'transfer' | 'fleet'>>;
 
 const OURS = 'rexec-pooled';
 
@@ -154,5 +155,6 @@ export function checkTargets(figures: Figures): TargetCheck[] {
       `${down?.samples ?? 0} commands: median ${fmt(down?.medianMs ?? Number.NaN, 3)} ms, p95 ${fmt(down?.p95Ms ?? Number.NaN, 3)} ms; opened after ${ms(down?.msToOpen)} and ${down?.failuresBeforeOpen ?? '?'} failed commands`,
     ),
     ...transferTargets(figures.transfer ?? [], check),
+    ...fleetTargets(figures.fleet, check),
   ];
 }
