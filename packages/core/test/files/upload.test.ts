@@ -8,6 +8,7 @@ import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, statSync,
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { testHost } from '@rexec/testing';
+import type { SFTPWrapper } from 'ssh2';
 import { afterAll, describe, expect, it } from 'vitest';
 import { $, ConfigError, type TransferProgress } from '../../src/index.js';
 import { record, targetOf } from '../ssh-pool/support.js';
@@ -72,6 +73,38 @@ describe('upload: single files over SFTP', () => {
     // One request at a time would take a round trip per 256 KiB; in flight it is a matter of bandwidth.
     expect(elapsed).toBeLessThan(15_000);
   }, 30_000);
+
+  it("writes are never larger than the server takes in one request (ssh2 would split them into requests sent one after the other), and small stream chunks are joined", async () => {
+    // The SFTP class's write, seen through a session of our own on a borrowed connection: transfers use the same class.
+    const conn = await remote.acquire();
+    const sftp = await new Promise<SFTPWrapper>((resolve, reject) => conn.client.sftp((error, session) => (error ? reject(error) : resolve(session))));
+    const proto = Object.getPrototypeOf(sftp) as { write: (...args: unknown[]) => unknown };
+    const original = proto.write;
+    const lengths: number[] = [];
+    proto.write = function (this: unknown, ...args: unknown[]) {
+      lengths.push(args[3] as number);
+      return original.apply(this, args);
+    };
+    try {
+      sftp.end();
+      await remote.release(conn);
+      const dir = tempDir();
+      const data = randomBytes(3 * 1024 * 1024 + 5);
+      writeFileSync(join(dir, 'big'), data);
+      await remote.upload(join(dir, 'big'), join(dir, 'big.copy'));
+      expect(sha256(readFileSync(join(dir, 'big.copy')))).toBe(sha256(data));
+      // OpenSSH's max-write-length is 255 KiB: one request per 255 KiB, each whole (a split one shows as two calls).
+      expect(Math.max(...lengths)).toBe(255 * 1024);
+      expect(lengths).toHaveLength(Math.ceil(data.length / (255 * 1024)));
+      lengths.length = 0;
+      const parts = Array.from({ length: 64 }, () => randomBytes(16 * 1024));
+      await remote.upload(Readable.from(parts), join(dir, 'streamed'));
+      expect(readFileSync(join(dir, 'streamed')).equals(Buffer.concat(parts))).toBe(true);
+      expect(lengths).toEqual([...Array<number>(4).fill(255 * 1024), 1024 * 1024 - 4 * 255 * 1024]);
+    } finally {
+      proto.write = original;
+    }
+  });
 
   it('mkdir creates missing parents; without it the missing parent is a TransferError naming it', async () => {
     const dir = tempDir();

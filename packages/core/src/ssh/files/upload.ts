@@ -16,7 +16,7 @@ import { walkLocalTree } from './local-tree.js';
 import { normalizeTransferOptions } from './normalize-transfer-options.js';
 import { extractScript, INCOMPLETE_ARCHIVE_EXIT } from './remote-commands.js';
 import { checkRemoteDestination, commitRemote, discardRemote, remoteTemporary, type RemoteDestination } from './remote-destination.js';
-import { writeChunks } from './sftp-file-io.js';
+import { SFTP_WRITE_CHUNK, writeChunks } from './sftp-file-io.js';
 import type { SftpSession } from './sftp-session.js';
 import { tarStream, type TarEntry } from './tar-writer.js';
 import { remoteJoin, remotePath } from './transfer-paths.js';
@@ -67,7 +67,7 @@ export async function upload(deps: TransferDeps, source: UploadSource, dest: str
 function chunksOf(source: FileSource): AsyncIterable<Buffer | string> | Iterable<Buffer> {
   if (source.kind === 'buffer') return [source.data];
   if (source.kind === 'stream') return source.stream;
-  return createReadStream(source.path, { highWaterMark: 256 * 1024 });
+  return createReadStream(source.path, { highWaterMark: SFTP_WRITE_CHUNK });
 }
 
 /** Local chunks, hashed as they go; a local read error is tagged as such (it is about the source). */
@@ -238,7 +238,7 @@ async function sftpUploadTree(run: TransferRun, session: SftpSession, entries: r
     try {
       const hash = hashes === undefined ? undefined : createHash('sha256');
       if (hash !== undefined) hashes?.set(entry.path, hash);
-      await writeChunks(session, handle, tapped(createReadStream(entry.source, { highWaterMark: 256 * 1024 }), hash, entry.source), (count) => run.addBytes(entry.path, count), run.signal);
+      await writeChunks(session, handle, tapped(createReadStream(entry.source, { highWaterMark: SFTP_WRITE_CHUNK }), hash, entry.source), (count) => run.addBytes(entry.path, count), run.signal);
       await session.fchmod(handle, entry.mode);
       if (opts.preserveTimes) await session.futimes(handle, entry.atime, entry.mtime);
     } finally {
