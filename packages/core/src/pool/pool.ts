@@ -13,7 +13,6 @@
  *
  * generic-pool underneath counts and makes resources (generic-engine.ts); lending is ours.
  */
-import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { AcquireTimeoutError, CircuitOpenError, ConfigError, PoolClosedError, PoolExhaustedError } from '@rexec/adapters';
 import { createCircuitBreaker, type CircuitBreaker } from './circuit-breaker.js';
 import { cancel, schedule, sleep, withTimeout } from './clock.js';
@@ -21,6 +20,7 @@ import type { CapacityGate, GateMember } from './capacity-gate.js';
 import { createDeadlineWatch, type DeadlineWatch } from './deadline-watch.js';
 import { createCreationEngine, type Created, type CreationEngine, type Slot } from './generic-engine.js';
 import { normalizePoolOptions } from './normalize-pool-options.js';
+import { hold, release } from './process-hold.js';
 import {
   badAcquireOptionMessage, badCountMessage, badReasonMessage, duplicateResourceMessage, foreignResourceMessage,
   invalidOptionMessage, notOnLoanMessage,
@@ -39,6 +39,8 @@ export const DEFAULT_DRAIN_TIMEOUT_MS = 30_000;
 const MAX_BACKOFF_MS = 30_000;
 const DESTROY_REASONS: readonly DestroyReason[] = ['idle', 'lifetime', 'validation', 'error', 'closed'];
 const DONE: Promise<void> = Promise.resolve();
+/** The reason `closing` is aborted with (nobody reads it). */
+const CLOSED = 'pool closed';
 
 const LEGAL: Readonly<Record<ResourceState, readonly ResourceState[]>> = {
   idle: ['active', 'validating', 'closing'],
@@ -200,8 +202,7 @@ export class Pool<T> implements ResourcePool<T> {
   private again = false;
   private readonly timers: Array<TimerHandle | undefined> = [];
   private leakTimer: TimerHandle | undefined;
-  /** Ref'd while something is pending, unref'd otherwise: the lifetime rule in one handle (not a timer, so fake timers never spin on it). */
-  private keeper: MessagePort | undefined;
+  /** Whether this pool holds the process (process-hold.ts): while something is pending, the lifetime rule. */
   private held = false;
   /** A drain or clear is under way: its destroys keep the process alive until they end. */
   private closingNow = false;
@@ -927,16 +928,8 @@ export class Pool<T> implements ResourcePool<T> {
     const busy = this.waiters.size > 0 || this.leases.size > 0 || this.warmers > 0 || this.closingNow;
     if (busy === this.held) return;
     this.held = busy;
-    if (busy) {
-      if (this.keeper === undefined) {
-        this.keeper = new MessageChannel().port1;
-        // A port keeps the loop alive only once it listens; it never receives anything.
-        this.keeper.on('message', () => undefined);
-      }
-      this.keeper.ref();
-    } else {
-      this.keeper?.unref();
-    }
+    if (busy) hold();
+    else release();
   }
 
   private settleChange(): void {
@@ -972,7 +965,6 @@ export class Pool<T> implements ResourcePool<T> {
     } finally {
       this.closingNow = false;
       this.updateHold();
-      this.keeper?.close();
     }
   }
 
@@ -986,7 +978,8 @@ export class Pool<T> implements ResourcePool<T> {
     this.phase = 'closed';
     for (const timer of this.timers) cancel(this.options.clock, timer);
     cancel(this.options.clock, this.leakTimer);
-    this.closing.abort();
+    // A reason of our own: abort() without one builds a DOMException (a stack trace) per pool closed.
+    this.closing.abort(CLOSED);
     for (const waiter of this.waiters.takeAll()) this.fail(waiter, new PoolClosedError(this.target));
     for (const entry of [...this.entries.values()]) {
       if (entry.state === 'validating') entry.doomed = 'closed';
