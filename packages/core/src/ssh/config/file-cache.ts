@@ -71,13 +71,10 @@ export function createFileCache<T>(parse: (bytes: Buffer, path: string) => T): F
   };
 
   const getSync = (path: string): T | undefined => {
-    let version: Version;
-    try {
-      version = versionOf(statSync(path, { bigint: true }));
-    } catch (error) {
-      if (isMissing(error)) return forget(path);
-      throw error;
-    }
+    // No exception for a missing file (a host without ~/.ssh/config): building one costs more than the stat.
+    const stats = statSync(path, { bigint: true, throwIfNoEntry: false });
+    if (stats === undefined) return forget(path);
+    const version = versionOf(stats);
     const entry = cached(path, version);
     if (entry !== undefined) return entry.value;
     try {

@@ -106,11 +106,27 @@ export async function connectSsh(resolved: ResolvedSshOptions, deps: ConnectSshD
   });
 }
 
+/**
+ * Unencrypted keys parsed once per key text: hosts that share a key file share its bytes (the file cache), so a
+ * fleet parses the key once instead of at every connect. Weak: an entry lives as long as the key text does.
+ */
+const parsedKeys = new WeakMap<Ssh2Module, WeakMap<Buffer, ParsedKey>>();
+
 /** Decrypts/parses the key now, so a wrong passphrase is a ConfigError (ssh2 would silently skip the key). */
 function parsePrivateKey(ssh2: Ssh2Module, resolved: ResolvedSshOptions): ParsedKey | undefined {
   if (resolved.privateKey === undefined) return undefined;
+  const text = resolved.privateKey.reveal();
+  if (!Buffer.isBuffer(text) || resolved.passphrase !== undefined) return parseNow(ssh2, resolved, text);
+  let byText = parsedKeys.get(ssh2);
+  if (byText === undefined) parsedKeys.set(ssh2, (byText = new WeakMap()));
+  let key = byText.get(text);
+  if (key === undefined) byText.set(text, (key = parseNow(ssh2, resolved, text)));
+  return key;
+}
+
+function parseNow(ssh2: Ssh2Module, resolved: ResolvedSshOptions, text: string | Buffer): ParsedKey {
   // ssh2 returns an array for some OpenSSH key files (its typings say a single key)
-  const parsed: ParsedKey | Error | ParsedKey[] = ssh2.utils.parseKey(resolved.privateKey.reveal(), resolved.passphrase?.reveal());
+  const parsed: ParsedKey | Error | ParsedKey[] = ssh2.utils.parseKey(text, resolved.passphrase?.reveal());
   const key: ParsedKey | Error | undefined = Array.isArray(parsed) ? (parsed as ParsedKey[])[0] : parsed;
   const source = resolved.privateKeySource ?? 'given';
   if (key === undefined || key instanceof Error || !key.isPrivateKey()) {

@@ -52,7 +52,7 @@ export function normalizeSshOptions(
   const host = entry.hostName === undefined ? alias : expandHostName(entry.hostName, alias);
   validateHost(host);
   const port = validatePort(pick('port', parsed?.port, given.port) ?? entry.port ?? SSH_DEFAULTS.port, 'port');
-  const localUser = env['USER'] ?? env['LOGNAME'] ?? userInfo().username;
+  const localUser = env['USER'] ?? env['LOGNAME'] ?? currentUser();
   const username = pick('username', parsed?.username, given.username) ?? entry.user ?? localUser;
   validateUsername(username);
 
@@ -88,6 +88,14 @@ export function normalizeSshOptions(
     controlPath: given.controlPath === undefined ? undefined : expandHome(given.controlPath, home),
     controlPersist: given.controlPersist,
   });
+}
+
+let osUser: string | undefined;
+
+/** The OS user (a passwd lookup), once per process: a group of 192 hosts without USER in the env asked 192 times. */
+function currentUser(): string {
+  osUser ??= userInfo().username;
+  return osUser;
 }
 
 function splitTarget(target: SshTarget, options: SshOptions): { parsed: ParsedTarget | undefined; given: SshOptions } {
