@@ -27,6 +27,8 @@ export interface FleetRow extends PeerStatus {
   /** The larger of the sampled peak RSS of the process tree and the process's own peak. */
   readonly peakRssMiB?: number;
   readonly firstFailure?: string | undefined;
+  /** rexec: `closePool()` of every connected host, ms (the hosts close at once, not one after another). */
+  readonly closeMs?: number | undefined;
 }
 
 /** The serial fan-out (one host at a time): rexec vs raw ssh2. */
@@ -71,6 +73,8 @@ export interface LibraryReport {
   readonly maxRssKiB?: number;
   readonly fixedMs?: number;
   readonly version?: string;
+  /** rexec: how long `closePool()` of every connected host took, ms. */
+  readonly closeMs?: number;
 }
 
 export function parseLibraryReport(stdout: string, marker: string): LibraryReport | undefined {
@@ -99,6 +103,7 @@ export function libraryFigures(hosts: number, measured: MeasuredRun, report: Lib
     sshdCpuMsPerHost: measured.sshdCpuMs === undefined ? undefined : measured.sshdCpuMs / hosts,
     peakRssMiB: mib(Math.max(measured.peakTreeRssKiB, report.maxRssKiB ?? 0)),
     firstFailure: report.firstFailure ?? undefined,
+    closeMs: report.closeMs,
   };
 }
 

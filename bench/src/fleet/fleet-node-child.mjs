@@ -68,7 +68,9 @@ async function rexecFanout() {
   const group = $.ssh.group(task.hosts.map(rexecTarget), { concurrency: task.concurrency, readyTimeout: task.readyTimeoutMs });
   const first = await group.all`true`;
   const second = await group.all`hostname`;
+  const closing = performance.now();
   await group.closePool();
+  const closeMs = performance.now() - closing;
   const wallMs = performance.now() - t0;
   const used = process.cpuUsage(cpu);
   const failures = task.hosts.flatMap((h, i) => {
@@ -78,7 +80,7 @@ async function rexecFanout() {
     const error = (a?.ok ? b : a)?.error;
     return [`${h.name}: ${error?.name ?? 'unexpected output'}: ${error?.message.split('\n')[0] ?? b?.result?.stdout ?? ''}`];
   });
-  return { wallMs, cpuMicros: used.user + used.system, failures };
+  return { wallMs, cpuMicros: used.user + used.system, failures, closeMs };
 }
 
 /** @param {Map<string, Buffer>} keys @param {string} path */
@@ -181,7 +183,7 @@ try {
   if (task.mode === 'fixed') {
     report({ status: 'ok', fixedMs: await fixed() });
   } else {
-    const { wallMs, cpuMicros, failures } = task.client === 'rexec' ? await rexecFanout() : await ssh2Fanout();
+    const { wallMs, cpuMicros, failures, closeMs } = task.client === 'rexec' ? await rexecFanout() : { ...(await ssh2Fanout()), closeMs: undefined };
     report({
       status: 'ok',
       ok: task.hosts.length - failures.length,
@@ -190,6 +192,7 @@ try {
       wallMs,
       cpuMicros,
       maxRssKiB: process.resourceUsage().maxRSS,
+      closeMs,
     });
   }
 } catch (error) {

@@ -30,6 +30,8 @@ function fanOutTable(fleet: FleetResults): Section {
           note(row),
         ],
   );
+  const ours = fleet.runs.find((row) => row.peer === 'rexec');
+  const close = ours?.closeMs === undefined ? [] : [`$.ssh.group's closePool() of ${fleet.hosts} connected hosts took ${fmt(ours.closeMs, 0)} ms (in its wall time)`];
   return {
     title: `Fleet — ${fleet.hosts} hosts, ${fleet.concurrency} at once, each running \`true\` and \`hostname\``,
     header: ['client', 'ok', 'failed', 'dropped', 'wall s', 'hosts/s', '×ssh2 hosts/s', 'client CPU ms/host', '×ssh2 CPU', 'process CPU s', 'sshd CPU ms/host', 'peak RSS MiB', ''],
@@ -39,6 +41,7 @@ function fanOutTable(fleet: FleetResults): Section {
         `the libraries run two commands on one connection per host, the tools (${fleet.openssh ?? 'OpenSSH'}) one command line, \`${TOOL_COMMAND}\`; ` +
         'libraries: wall and client CPU of the fan-out inside their process (import and interpreter start are in process CPU and in the fixed cost); ' +
         'tools: the whole process tree (reaped children, 10 ms ticks); sshd CPU: every sshd tree from /proc; dropped: handshakes sshd dropped (its log); peak RSS: the client tree, sampled every 100 ms',
+      ...close,
     ],
   };
 }
