@@ -4,6 +4,7 @@
  * peer unavailable. Processes are tracked so that a run over its time is killed, never left behind.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { access, constants, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
@@ -13,6 +14,7 @@ import type { TransferPeer } from './transfer-peer.js';
 import { opensshOptions, rsyncArgs, scpRemote, sftpBatch, sshForwardArgs, userAtHost } from './transfer-openssh-args.js';
 
 const STDERR_TAIL = 400;
+const USER_HZ = 100;
 
 /** The binary's path on PATH, or PeerUnavailableError. */
 async function findBinary(name: string): Promise<string> {
@@ -52,7 +54,21 @@ function processes() {
   const killAll = (): void => {
     for (const child of live) child.kill('SIGKILL');
   };
-  return { start, run, killAll };
+  /** utime + stime of the live processes, from /proc (10 ms ticks; 0 where there is no /proc). */
+  const liveCpuMicros = (): number => {
+    let ticks = 0;
+    for (const child of live) {
+      try {
+        const stat = readFileSync(`/proc/${child.pid ?? 0}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        ticks += Number(fields[11]) + Number(fields[12]);
+      } catch {
+        // gone meanwhile: its CPU is in our reaped children's
+      }
+    }
+    return Number.isFinite(ticks) ? (ticks * 1_000_000) / USER_HZ : 0;
+  };
+  return { start, run, killAll, liveCpuMicros };
 }
 
 /** A port free on 127.0.0.1 now (ssh -L needs a number; ExitOnForwardFailure catches a race). */
@@ -71,7 +87,7 @@ export type OpensshPeerName = 'openssh-sftp' | 'openssh-scp' | 'rsync' | 'openss
 
 export async function loadOpensshPeer(name: OpensshPeerName, target: TargetInfo, workDir: string): Promise<TransferPeer> {
   const procs = processes();
-  const base = { cleanup: () => Promise.resolve(), abort: procs.killAll };
+  const base = { cleanup: () => Promise.resolve(), abort: procs.killAll, liveCpuMicros: procs.liveCpuMicros };
   const ssh = opensshOptions(target);
   switch (name) {
     case 'openssh-sftp': {

@@ -23,6 +23,8 @@ export interface TransferPeer {
   readonly cleanup: () => Promise<void>;
   /** Kills whatever still runs (processes, sockets): the run went over its time. Synchronous, best effort. */
   readonly abort: () => void;
+  /** CPU µs so far of processes the peer runs that are still alive (`ssh -L`); reaped ones count in the child's. */
+  readonly liveCpuMicros?: () => number;
   /** How the last run went when that matters (`via tar`). */
   readonly note?: () => string | undefined;
 }

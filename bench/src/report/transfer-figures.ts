@@ -24,6 +24,8 @@ export interface TransferRow extends PeerStatus {
   readonly medianMs: number;
   /** 10^6 bytes per second. */
   readonly mbPerSecond: number;
+  /** Median CPU ms of the client per good run (its process and what it ran; sshd's not included). */
+  readonly cpuMs: number;
   readonly filesPerSecond: number;
   /** What was verified. */
   readonly checks: readonly string[];
@@ -59,7 +61,8 @@ export function transferRowsOf(input: TransferRowInput, outcome: ChildOutcome): 
     note: result?.note ?? (outcome.status === 'ok' ? outcome.note : undefined),
   };
   return DIRECTIONS[input.workload].map((direction) => {
-    const samplesMs = (result?.samples ?? []).filter((s) => s.direction === direction).map((s) => s.ms);
+    const samples = (result?.samples ?? []).filter((s) => s.direction === direction);
+    const samplesMs = samples.map((s) => s.ms);
     const failures = (result?.failures ?? []).filter((f) => f.direction === direction);
     const medianMs = median(samplesMs);
     return {
@@ -74,6 +77,7 @@ export function transferRowsOf(input: TransferRowInput, outcome: ChildOutcome): 
       firstFailure: failures[0]?.reason,
       medianMs,
       mbPerSecond: perSecond(input.bytes / 1e6, medianMs),
+      cpuMs: median(samples.map((s) => s.cpuMs)),
       filesPerSecond: perSecond(input.files, medianMs),
       checks: (result?.checks ?? []).filter((check) => check.startsWith(`${direction}:`) || !/^(up|down):/.test(check)),
       rexecOverThis: Number.NaN,

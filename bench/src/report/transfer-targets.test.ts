@@ -17,6 +17,7 @@ const row = (peer: string, host: string, workload: TransferWorkload, direction: 
   failed,
   medianMs: 1,
   mbPerSecond: perSecond,
+  cpuMs: 1,
   filesPerSecond: perSecond,
   checks: [],
   rexecOverThis: Number.NaN,

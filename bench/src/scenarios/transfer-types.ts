@@ -33,6 +33,8 @@ export interface TransferSample {
   readonly direction: TransferDirection;
   /** Wall ms of one run: a fresh client connecting, authenticating and transferring (tunnels: the bytes only). */
   readonly ms: number;
+  /** CPU ms of the client over the run: the child process and the processes it ran (sshd's not included). */
+  readonly cpuMs: number;
 }
 
 export interface TransferFailure {

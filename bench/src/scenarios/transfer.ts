@@ -11,6 +11,7 @@ import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TargetInfo } from '../child/protocol.js';
 import type { TransferPeer } from '../peers/transfer-peer.js';
+import { cpuSince, markCpu } from './cpu.js';
 import type { Progress } from './progress.js';
 import type { TrafficAnswer, TrafficRequest, TransferDirection, TransferFailure, TransferParams, TransferResult, TransferSample } from './transfer-types.js';
 
@@ -40,7 +41,7 @@ async function loadTransferPeer(name: string, target: TargetInfo, workDir: strin
 }
 
 /** Runs `work` with a deadline: past it the peer is aborted (its processes killed) and RunHungError thrown. */
-async function timed(peer: TransferPeer, limitMs: number, what: string, work: () => Promise<unknown>): Promise<number> {
+async function timed(peer: TransferPeer, limitMs: number, what: string, work: () => Promise<unknown>): Promise<{ ms: number; cpuMs: number }> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => {
@@ -48,10 +49,13 @@ async function timed(peer: TransferPeer, limitMs: number, what: string, work: ()
       reject(new RunHungError(`${what} took over ${limitMs} ms; killed`));
     }, limitMs);
   });
+  const cpu = markCpu();
+  const liveBefore = peer.liveCpuMicros?.() ?? 0;
   const started = performance.now();
   try {
     await Promise.race([work(), deadline]);
-    return performance.now() - started;
+    const ms = performance.now() - started;
+    return { ms, cpuMs: (cpuSince(cpu).total + (peer.liveCpuMicros?.() ?? 0) - liveBefore) / 1000 };
   } finally {
     clearTimeout(timer);
   }
@@ -118,9 +122,9 @@ class Tally {
     closeAfter = true,
   ): Promise<boolean> {
     try {
-      const ms = await timed(peer, limitMs, `${direction} run`, work);
+      const { ms, cpuMs } = await timed(peer, limitMs, `${direction} run`, work);
       const wrong = await check();
-      if (wrong === undefined) this.samples.push({ direction, ms });
+      if (wrong === undefined) this.samples.push({ direction, ms, cpuMs });
       else this.fail(direction, wrong);
     } catch (error) {
       if (error instanceof RunHungError) {
@@ -218,7 +222,7 @@ async function runTunnel(peer: TransferPeer, params: TransferParams, tally: Tall
         if (!going) return;
         // The parent's own clock: connect to the last byte at the far end, without the IPC round trip.
         const last = tally.samples.at(-1);
-        if (answer !== undefined && last !== undefined && last.direction === direction) tally.samples[tally.samples.length - 1] = { direction, ms: answer.ms };
+        if (answer !== undefined && last !== undefined && last.direction === direction) tally.samples[tally.samples.length - 1] = { ...last, ms: answer.ms };
       }
     }
     if (tally.samples.length > 0) tally.checks.push('bytes counted at the far end, each run');
