@@ -44,8 +44,12 @@ export interface FleetSerialRow extends PeerStatus {
 /** Import + handles for every host + close, no connection, in fresh processes. */
 export interface FleetFixedRow extends PeerStatus {
   readonly hosts: number;
+  /** Wall time per fresh process. */
   readonly samplesMs: readonly number[];
   readonly medianMs?: number;
+  /** CPU time per fresh process: what the target judges, since other load on the machine stretches wall time. */
+  readonly samplesCpuMs?: readonly number[];
+  readonly medianCpuMs?: number;
 }
 
 export interface FleetResults {
@@ -72,6 +76,7 @@ export interface LibraryReport {
   readonly cpuMicros?: number;
   readonly maxRssKiB?: number;
   readonly fixedMs?: number;
+  readonly fixedCpuMs?: number;
   readonly version?: string;
   /** rexec: how long `closePool()` of every connected host took, ms. */
   readonly closeMs?: number;

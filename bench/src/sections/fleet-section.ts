@@ -150,22 +150,29 @@ async function fixed(fleet: FleetHosts, plan: FleetPlan, log: Log): Promise<Flee
     [FLEET_FLOOR, []],
     [FLEET_OURS, []],
   ]);
+  const cpuSamples = new Map<string, number[]>([
+    [FLEET_FLOOR, []],
+    [FLEET_OURS, []],
+  ]);
   const failures = new Map<string, string>();
   for (let round = 0; round < plan.fixedRepeats; round++) {
     for (const client of [FLEET_FLOOR, FLEET_OURS] as const) {
       const measured = await runMeasured({ ...nodeInvocation(nodeTask(fleet, plan, client, 'fixed', hosts, plan.concurrency)), timeoutMs: plan.timeoutMs, servers: [] });
       const report = reportOf(measured);
-      if (report.status === 'ok' && report.fixedMs !== undefined) samples.get(client)?.push(report.fixedMs);
-      else failures.set(client, `${report.status}: ${report.reason ?? ''}`);
+      if (report.status === 'ok' && report.fixedMs !== undefined && report.fixedCpuMs !== undefined) {
+        samples.get(client)?.push(report.fixedMs);
+        cpuSamples.get(client)?.push(report.fixedCpuMs);
+      } else failures.set(client, `${report.status}: ${report.reason ?? ''}`);
     }
   }
   return ([FLEET_FLOOR, FLEET_OURS] as const).map((client) => {
     const taken = samples.get(client) ?? [];
+    const cpu = cpuSamples.get(client) ?? [];
     const label = fleetLabel({ peer: client, kex: 'curve25519', kind: 'library' });
     const failure = failures.get(client);
-    log(`fleet fixed cost ${label}: ${failure ?? `median ${median(taken).toFixed(0)} ms of ${taken.length}`}`);
+    log(`fleet fixed cost ${label}: ${failure ?? `median ${median(taken).toFixed(0)} ms, CPU ${median(cpu).toFixed(0)} ms, of ${taken.length}`}`);
     return failure === undefined
-      ? { peer: client, label, status: 'ok' as const, hosts: hosts.length, samplesMs: taken, medianMs: median(taken) }
+      ? { peer: client, label, status: 'ok' as const, hosts: hosts.length, samplesMs: taken, medianMs: median(taken), samplesCpuMs: cpu, medianCpuMs: median(cpu) }
       : { peer: client, label, status: 'error' as const, reason: failure, hosts: hosts.length, samplesMs: taken };
   });
 }
