@@ -70,7 +70,14 @@ export function fleetSshConfig(hosts: readonly FleetHost[], knownHostsPath: stri
 /** The key line (`type base64`) of a known_hosts file written by startSshHosts. */
 const keyOf = (text: string): string => (text.trim().split('\n')[0] ?? '').split(/\s+/).slice(1, 3).join(' ');
 
+/** OpenSSH listens on 16 sockets at most: startSshHosts starts one sshd per 16 hosts. */
+const HOSTS_PER_SSHD = 16;
+
 export async function startFleetHosts(count: number): Promise<FleetHosts> {
+  // Each sshd of @rexec/testing adds one 'exit' listener (to kill it if this process dies); 12 of them for 192
+  // hosts, beside the bench's own host, would trip Node's MaxListenersExceededWarning for no leak.
+  const listeners = Math.ceil(count / HOSTS_PER_SSHD) + 10;
+  if (process.getMaxListeners() < listeners) process.setMaxListeners(listeners);
   const set: SshHostSet = await startSshHosts(count, { kind: 'openssh', maxStartups: FLEET_MAX_STARTUPS });
   let dir: string | undefined;
   try {
