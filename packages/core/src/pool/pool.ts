@@ -285,8 +285,8 @@ export class Pool<T> implements ResourcePool<T> {
     const startedAt = this.options.clock.now();
     let entry: Entry<T> | undefined;
     if (this.waiters.size === 0 && !retry) {
-      entry = this.pick(exclusive);
-      if (entry !== undefined && admission.probe === undefined && !this.needsCheck(entry)) {
+      entry = this.pick(exclusive, startedAt);
+      if (entry !== undefined && admission.probe === undefined && !this.needsCheck(entry, startedAt)) {
         resolve(this.lend(entry, startedAt, this.nextId, exclusive, startedAt));
         this.settleChange();
         return;
@@ -312,23 +312,23 @@ export class Pool<T> implements ResourcePool<T> {
       signal.addEventListener('abort', waiter.onAbort, { once: true });
     }
     if (entry !== undefined) {
-      this.serve(waiter, entry);
+      this.serve(waiter, entry, startedAt);
     } else if (retry) {
       this.waiters.pushNext(waiter);
-      this.pump();
+      this.pump(startedAt);
     } else {
       this.waiters.push(waiter);
-      this.pump();
+      this.pump(startedAt);
     }
     this.settleChange();
   }
 
   /** A resource with room for this holder: the busiest shared one (so the others can go idle), else the most recently used idle one. */
-  private pick(exclusive: boolean): Entry<T> | undefined {
+  private pick(exclusive: boolean, now: number): Entry<T> | undefined {
     if (!exclusive && this.shared.size > 0) {
       let best: Entry<T> | undefined;
       for (const entry of this.shared) {
-        if (this.retiring(entry)) {
+        if (this.retiring(entry, now)) {
           this.shared.delete(entry);
           continue;
         }
@@ -337,7 +337,7 @@ export class Pool<T> implements ResourcePool<T> {
       if (best !== undefined) return best;
     }
     for (let entry = this.idle.pop(); entry !== undefined; entry = this.idle.pop()) {
-      if (this.retiring(entry)) {
+      if (this.retiring(entry, now)) {
         void this.destroyEntry(entry, 'lifetime');
         continue;
       }
@@ -346,13 +346,13 @@ export class Pool<T> implements ResourcePool<T> {
     return undefined;
   }
 
-  private retiring(entry: Entry<T>): boolean {
-    return this.options.maxLifetime !== Infinity && this.options.clock.now() - entry.createdAt >= this.options.maxLifetime;
+  private retiring(entry: Entry<T>, now: number): boolean {
+    return this.options.maxLifetime !== Infinity && now - entry.createdAt >= this.options.maxLifetime;
   }
 
-  private needsCheck(entry: Entry<T>): boolean {
+  private needsCheck(entry: Entry<T>, now: number): boolean {
     if (this.validator === undefined || !this.options.validateOnBorrow || entry.fresh || entry.held.length > 0) return false;
-    return this.options.clock.now() - entry.lastUsedAt >= this.options.validateAfterIdle;
+    return now - entry.lastUsedAt >= this.options.validateAfterIdle;
   }
 
   /** Whether `entry` belongs in the shared set (active, shared, room left). */
@@ -361,7 +361,7 @@ export class Pool<T> implements ResourcePool<T> {
     else this.shared.delete(entry);
   }
 
-  private lend(entry: Entry<T>, startedAt: number, createdBefore: number, exclusive: boolean, now: number = this.options.clock.now()): Lease<T> {
+  private lend(entry: Entry<T>, startedAt: number, createdBefore: number, exclusive: boolean, now: number): Lease<T> {
     if (entry.state !== 'active') this.transition(entry, 'active');
     const lease: Lease<T> = { resource: entry.resource, id: entry.id, startedAt: now, entry, ended: false, leakWarned: false };
     entry.held.push(lease);
@@ -383,9 +383,9 @@ export class Pool<T> implements ResourcePool<T> {
   }
 
   /** Gives `entry` to `waiter`, checking it first when it has been unused longer than `validateAfterIdle`. */
-  private serve(waiter: Waiter<T>, entry: Entry<T>): void {
-    if (!this.needsCheck(entry)) {
-      this.grant(waiter, entry);
+  private serve(waiter: Waiter<T>, entry: Entry<T>, now: number): void {
+    if (!this.needsCheck(entry, now)) {
+      this.grant(waiter, entry, now);
       return;
     }
     this.transition(entry, 'validating');
@@ -407,16 +407,16 @@ export class Pool<T> implements ResourcePool<T> {
       } else if (waiter.settled) {
         this.toIdle(entry);
       } else {
-        this.grant(waiter, entry);
+        this.grant(waiter, entry, this.options.clock.now());
       }
       this.settleChange();
       this.pump();
     });
   }
 
-  private grant(waiter: Waiter<T>, entry: Entry<T>): void {
+  private grant(waiter: Waiter<T>, entry: Entry<T>, now: number): void {
     this.unqueue(waiter);
-    const lease = this.lend(entry, waiter.startedAt, waiter.createdBefore, waiter.exclusive);
+    const lease = this.lend(entry, waiter.startedAt, waiter.createdBefore, waiter.exclusive, now);
     if (waiter.probe !== undefined) this.breaker.settleProbe(waiter.probe, true);
     waiter.resolve(lease);
   }
@@ -471,8 +471,11 @@ export class Pool<T> implements ResourcePool<T> {
     return new CircuitOpenError(this.target, retryAfter, cause === undefined ? {} : { cause });
   }
 
-  /** The step function: serves waiters from resources with room, then starts the creates still needed. */
-  private pump(): void {
+  /**
+   * The step function: serves waiters from resources with room, then starts the creates still needed.
+   * `now` is the caller's clock reading, if it has one: one read serves the whole step.
+   */
+  private pump(now?: number): void {
     // Re-entrant calls (from a listener, or a step that settles something) run once more, not nested.
     if (this.pumping) {
       this.again = true;
@@ -480,9 +483,12 @@ export class Pool<T> implements ResourcePool<T> {
     }
     this.pumping = true;
     try {
+      let given = now;
       do {
         this.again = false;
-        this.step();
+        this.step(given);
+        // A listener may have moved the clock before a repeated step: that one reads it afresh.
+        given = undefined;
       } while (this.again);
     } finally {
       this.pumping = false;
@@ -490,7 +496,8 @@ export class Pool<T> implements ResourcePool<T> {
     this.updateHold();
   }
 
-  private step(): void {
+  private step(given: number | undefined): void {
+    let now = given;
     // In queue order; a waiter for a whole resource that cannot have one yet does not hold up the shared
     // waiters behind it (they may fit on a busy resource). A shared waiter that cannot be served means no
     // resource has room at all: stop there.
@@ -503,10 +510,11 @@ export class Pool<T> implements ResourcePool<T> {
       }
       const next = this.waiters.after(waiter);
       if (!(blocked && waiter.exclusive)) {
-        const entry = this.pick(waiter.exclusive);
+        now ??= this.options.clock.now();
+        const entry = this.pick(waiter.exclusive, now);
         if (entry !== undefined) {
           this.waiters.remove(waiter);
-          this.serve(waiter, entry);
+          this.serve(waiter, entry, now);
         } else if (waiter.exclusive) {
           blocked = true;
         } else {
@@ -550,7 +558,7 @@ export class Pool<T> implements ResourcePool<T> {
     const now = this.finishLease(lease, true);
     if (entry.held.length > 0) {
       this.place(entry);
-      this.pump();
+      this.pump(now);
       return DONE;
     }
     entry.exclusive = false;
@@ -559,13 +567,13 @@ export class Pool<T> implements ResourcePool<T> {
       void this.destroyEntry(entry, 'closed');
       return DONE;
     }
-    if (this.retiring(entry)) {
+    if (this.retiring(entry, now)) {
       void this.destroyEntry(entry, 'lifetime');
       return DONE;
     }
     if (!this.options.validateOnReturn || this.validator === undefined) {
       this.toIdle(entry, now);
-      this.pump();
+      this.pump(now);
       return DONE;
     }
     this.transition(entry, 'validating');
