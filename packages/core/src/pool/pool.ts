@@ -100,7 +100,9 @@ interface Waiter<T> extends QueueLinks<Waiter<T>> {
   readonly createdBefore: number;
   readonly probe: number | undefined;
   readonly exclusive: boolean;
-  readonly resolve: (lease: Lease<T>) => void;
+  /** `lease()` (settled with the lease) rather than `acquire()` (with its resource). */
+  readonly wantsLease: boolean;
+  readonly resolve: (value: Lease<T> | T) => void;
   readonly reject: (error: unknown) => void;
   /** Clock time at which the wait ends (`Infinity` for never), and the timeout it had. */
   readonly deadline: number;
@@ -261,35 +263,51 @@ export class Pool<T> implements ResourcePool<T> {
   // ── lending ──────────────────────────────────────────────────────────────────────────────────────
 
   acquire(options?: AcquireOptions): Promise<T> {
-    return new Promise<T>((resolve, reject) => this.request(options, (lease) => resolve(lease.resource), reject));
+    let got: Lease<T> | Promise<unknown>;
+    try {
+      got = this.request(options, false);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return got instanceof Promise ? (got as Promise<T>) : Promise.resolve(got.resource);
   }
 
   /** Like `acquire`, giving the lease itself: `endLease(lease)` ends exactly this one. */
   lease(options?: LeaseOptions): Promise<Lease<T>> {
-    return new Promise<Lease<T>>((resolve, reject) => this.request(options, resolve, reject));
+    let got: Lease<T> | Promise<unknown>;
+    try {
+      got = this.request(options, true);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return got instanceof Promise ? (got as Promise<Lease<T>>) : Promise.resolve(got);
   }
 
-  private request(options: LeaseOptions | undefined, resolve: (lease: Lease<T>) => void, reject: (error: unknown) => void): void {
+  /**
+   * A lease at once when a resource has room and nobody waits (no promise executor, no closure: the common
+   * case), else a promise settled with the lease (`wantsLease`) or its resource, or rejected.
+   */
+  private request(options: LeaseOptions | undefined, wantsLease: boolean): Lease<T> | Promise<unknown> {
     const retry = options?.retry === true;
-    if (this.phase === 'closed' || (this.phase === 'draining' && !retry)) return reject(new PoolClosedError(this.target));
+    if (this.phase === 'closed' || (this.phase === 'draining' && !retry)) return Promise.reject(new PoolClosedError(this.target));
     try {
       checkAcquireOptions(options);
     } catch (error) {
-      return reject(asError(error));
+      return Promise.reject(asError(error));
     }
     const signal = options?.signal;
-    if (signal?.aborted === true) return reject(signal.reason);
+    if (signal?.aborted === true) return Promise.reject(signal.reason);
     const admission = this.breaker.admit();
-    if (!admission.allowed) return reject(this.circuitError(admission.retryAfter));
+    if (!admission.allowed) return Promise.reject(this.circuitError(admission.retryAfter));
     const exclusive = options?.exclusive === true;
     const startedAt = this.options.clock.now();
     let entry: Entry<T> | undefined;
     if (this.waiters.size === 0 && !retry) {
       entry = this.pick(exclusive, startedAt);
       if (entry !== undefined && admission.probe === undefined && !this.needsCheck(entry, startedAt)) {
-        resolve(this.lend(entry, startedAt, this.nextId, exclusive, startedAt));
+        const lease = this.lend(entry, startedAt, this.nextId, exclusive, startedAt);
         this.settleChange();
-        return;
+        return lease;
       }
     }
     // `queueSize` caps the acquires left waiting: those a create in flight will serve do not count.
@@ -298,14 +316,23 @@ export class Pool<T> implements ResourcePool<T> {
     if (entry === undefined && !retry && this.occupancy() >= max && queued >= queueSize) {
       if (admission.probe !== undefined) this.breaker.settleProbe(admission.probe, false);
       this.events.emit('pool:queue:full', { waiting: queued, queueSize });
-      return reject(new PoolExhaustedError(this.target, max));
+      return Promise.reject(new PoolExhaustedError(this.target, max));
     }
     const timeout = options?.timeout ?? Math.min(this.options.acquire, this.options.queueTimeout);
-    const waiter: Waiter<T> = {
-      startedAt, createdBefore: this.nextId, probe: admission.probe, exclusive, resolve, reject,
-      deadline: startedAt + timeout, timeout, cause: options?.cause, signal, onAbort: undefined, settled: false,
-      prev: undefined, next: undefined, queued: false,
-    };
+    const { probe } = admission;
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter<T> = {
+        startedAt, createdBefore: this.nextId, probe, exclusive, wantsLease, resolve, reject,
+        deadline: startedAt + timeout, timeout, cause: options?.cause, signal, onAbort: undefined, settled: false,
+        prev: undefined, next: undefined, queued: false,
+      };
+      this.enqueue(waiter, entry, retry);
+    });
+  }
+
+  /** A waiter starts waiting: for `entry` when it was picked for it (it needs a check first), else in the queue. */
+  private enqueue(waiter: Waiter<T>, entry: Entry<T> | undefined, retry: boolean): void {
+    const { signal, startedAt } = waiter;
     this.deadlines.add(waiter);
     if (signal !== undefined) {
       waiter.onAbort = () => this.fail(waiter, signal.reason);
@@ -418,7 +445,7 @@ export class Pool<T> implements ResourcePool<T> {
     this.unqueue(waiter);
     const lease = this.lend(entry, waiter.startedAt, waiter.createdBefore, waiter.exclusive, now);
     if (waiter.probe !== undefined) this.breaker.settleProbe(waiter.probe, true);
-    waiter.resolve(lease);
+    waiter.resolve(waiter.wantsLease ? lease : lease.resource);
   }
 
   /** The waiter leaves the queue and the deadline watch, and its abort listener is dropped. */
