@@ -164,6 +164,8 @@ export class Pool<T> implements ResourcePool<T> {
   private readonly factory: PoolFactory<T>;
   private readonly hooks: PoolHooks;
   private readonly events: SafeEmitter<PoolEvents>;
+  /** Whether anyone listens to the events of every lease, kept current by the emitter: no payload is built for nobody. */
+  private readonly hears = { state: false, acquire: false, release: false };
   private readonly breaker: CircuitBreaker;
   private readonly engine: CreationEngine<T>;
   private readonly validator: ((resource: T) => Promise<boolean> | boolean) | undefined;
@@ -217,9 +219,16 @@ export class Pool<T> implements ResourcePool<T> {
     this.options = resolved;
     this.target = target;
     this.hooks = hooks;
-    this.events = createSafeEmitter<PoolEvents>((error, event) => {
-      if (event !== 'pool:error') this.report(error);
-    });
+    this.events = createSafeEmitter<PoolEvents>(
+      (error, event) => {
+        if (event !== 'pool:error') this.report(error);
+      },
+      () => {
+        this.hears.state = this.events.has('connection:state');
+        this.hears.acquire = this.events.has('connection:acquire');
+        this.hears.release = this.events.has('connection:release');
+      },
+    );
     this.breaker = createCircuitBreaker(resolved.circuitBreaker, {
       clock,
       target,
@@ -404,7 +413,7 @@ export class Pool<T> implements ResourcePool<T> {
     const waitTime = now - startedAt;
     counters.waitTimeTotal += waitTime;
     if (this.leakTimer === undefined && this.phase !== 'closed') this.leakTimer = schedule(this.options.clock, this.options.leaseWarning, () => this.sweepLeaks());
-    if (this.events.has('connection:acquire')) this.events.emit('connection:acquire', { id: entry.id, waitTime });
+    if (this.hears.acquire) this.events.emit('connection:acquire', { id: entry.id, waitTime });
     this.updateHold();
     return lease;
   }
@@ -624,7 +633,7 @@ export class Pool<T> implements ResourcePool<T> {
     this.counters.released += 1;
     const now = this.options.clock.now();
     entry.lastUsedAt = now;
-    if (released && this.events.has('connection:release')) this.events.emit('connection:release', { id: entry.id, duration: now - lease.startedAt });
+    if (released && this.hears.release) this.events.emit('connection:release', { id: entry.id, duration: now - lease.startedAt });
     this.updateHold();
     this.settleChange();
     return now;
@@ -1106,7 +1115,7 @@ export class Pool<T> implements ResourcePool<T> {
     if (!LEGAL[from].includes(to)) throw new Error(`rexec pool bug: illegal state change ${from} -> ${to} for ${entry.id}`);
     entry.state = to;
     if (to !== 'active') this.shared.delete(entry);
-    if (this.events.has('connection:state')) this.events.emit('connection:state', { id: entry.id, from, to });
+    if (this.hears.state) this.events.emit('connection:state', { id: entry.id, from, to });
   }
 
   private report(error: unknown): void {

@@ -34,4 +34,21 @@ describe('safe emitter', () => {
     expect(seen).toEqual(['once:a', 'a']);
     expect(emitter.has('other')).toBe(false);
   });
+
+  it('tells when listeners come and go, a once listener included', () => {
+    let changes = 0;
+    const emitter = createSafeEmitter<Events>(() => undefined, () => (changes += 1));
+    const listener = (): void => undefined;
+    emitter.on('other', listener);
+    expect([changes, emitter.has('other')]).toEqual([1, true]);
+    emitter.off('other', listener);
+    expect([changes, emitter.has('other')]).toEqual([2, false]);
+    emitter.once('tick', () => undefined);
+    emitter.emit('tick', { n: 1 });
+    expect([changes, emitter.has('tick')]).toEqual([4, false]);
+    emitter.on('tick', listener);
+    emitter.off('tick');
+    emitter.removeAll();
+    expect(changes).toBe(7);
+  });
 });

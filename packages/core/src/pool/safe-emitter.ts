@@ -1,6 +1,8 @@
 /**
  * A typed eventemitter3 whose listeners are each wrapped: a listener that throws (or returns a
  * promise that rejects) never reaches the pool's code. Its error is reported through `onListenerError`.
+ * `onListenersChange`, if given, runs after any listener is added or removed (a `once` one included), so a
+ * hot path can keep "does anyone listen" in a field instead of asking on every operation.
  */
 import { EventEmitter } from 'eventemitter3';
 
@@ -16,7 +18,10 @@ export interface SafeEmitter<M extends object> {
   removeAll(): void;
 }
 
-export function createSafeEmitter<M extends object>(onListenerError: (error: unknown, event: string) => void): SafeEmitter<M> {
+export function createSafeEmitter<M extends object>(
+  onListenerError: (error: unknown, event: string) => void,
+  onListenersChange?: () => void,
+): SafeEmitter<M> {
   const emitter = new EventEmitter();
   /** Per event, the wrappers registered for each original listener (in order). */
   const wrappers = new Map<string, Map<Listener<never>, Array<(payload: unknown) => void>>>();
@@ -31,7 +36,11 @@ export function createSafeEmitter<M extends object>(onListenerError: (error: unk
 
   const wrap = (event: string, listener: Listener<never>, once: boolean): ((payload: unknown) => void) => {
     const wrapper = (payload: unknown): void => {
-      if (once) forget(event, listener, wrapper);
+      // eventemitter3 has already removed a once listener when it calls it.
+      if (once) {
+        forget(event, listener, wrapper);
+        onListenersChange?.();
+      }
       try {
         const result = (listener as Listener<unknown>)(payload);
         if (result instanceof Promise) result.catch((error: unknown) => onListenerError(error, event));
@@ -50,20 +59,24 @@ export function createSafeEmitter<M extends object>(onListenerError: (error: unk
   return {
     on(event, listener) {
       emitter.on(event, wrap(event, listener as Listener<never>, false));
+      onListenersChange?.();
     },
     once(event, listener) {
       emitter.once(event, wrap(event, listener as Listener<never>, true));
+      onListenersChange?.();
     },
     off(event, listener) {
       if (listener === undefined) {
         emitter.removeAllListeners(event);
         wrappers.delete(event);
+        onListenersChange?.();
         return;
       }
       const wrapper = wrappers.get(event)?.get(listener)?.[0];
       if (wrapper === undefined) return;
       forget(event, listener, wrapper);
       emitter.off(event, wrapper);
+      onListenersChange?.();
     },
     has: (event) => emitter.listenerCount(event) > 0,
     emit(event, payload) {
@@ -72,6 +85,7 @@ export function createSafeEmitter<M extends object>(onListenerError: (error: unk
     removeAll() {
       emitter.removeAllListeners();
       wrappers.clear();
+      onListenersChange?.();
     },
   };
 }
