@@ -27,69 +27,89 @@ export interface WaiterQueue<W extends QueueLinks<W>> {
   takeAll(): W[];
 }
 
-export function createWaiterQueue<W extends QueueLinks<W>>(priority: QueuePriority, isMarked: (waiter: W) => boolean = () => false): WaiterQueue<W> {
-  let head: W | undefined;
-  let tail: W | undefined;
-  let size = 0;
-  let marked = 0;
+/**
+ * A class with plain `size` and `marked` fields, not closures behind getters: the pool reads them several
+ * times per acquire and release.
+ */
+class LinkedWaiterQueue<W extends QueueLinks<W>> implements WaiterQueue<W> {
+  size = 0;
+  marked = 0;
+  private head: W | undefined = undefined;
+  private tail: W | undefined = undefined;
+  private readonly fifo: boolean;
 
-  const linkTail = (waiter: W): void => {
-    waiter.prev = tail;
+  constructor(
+    priority: QueuePriority,
+    private readonly isMarked: (waiter: W) => boolean,
+  ) {
+    this.fifo = priority === 'fifo';
+  }
+
+  push(waiter: W): void {
+    waiter.prev = this.tail;
     waiter.next = undefined;
-    if (tail === undefined) head = waiter;
-    else tail.next = waiter;
-    tail = waiter;
-    waiter.queued = true;
-    size += 1;
-    if (isMarked(waiter)) marked += 1;
-  };
-  const linkHead = (waiter: W): void => {
-    waiter.next = head;
+    if (this.tail === undefined) this.head = waiter;
+    else this.tail.next = waiter;
+    this.tail = waiter;
+    this.linked(waiter);
+  }
+
+  pushNext(waiter: W): void {
+    if (!this.fifo) {
+      this.push(waiter);
+      return;
+    }
+    waiter.next = this.head;
     waiter.prev = undefined;
-    if (head === undefined) tail = waiter;
-    else head.prev = waiter;
-    head = waiter;
-    waiter.queued = true;
-    size += 1;
-    if (isMarked(waiter)) marked += 1;
-  };
-  const remove = (waiter: W): void => {
+    if (this.head === undefined) this.tail = waiter;
+    else this.head.prev = waiter;
+    this.head = waiter;
+    this.linked(waiter);
+  }
+
+  peek(): W | undefined {
+    return this.fifo ? this.head : this.tail;
+  }
+
+  after(waiter: W): W | undefined {
+    return this.fifo ? waiter.next : waiter.prev;
+  }
+
+  take(): W | undefined {
+    const waiter = this.fifo ? this.head : this.tail;
+    if (waiter !== undefined) this.remove(waiter);
+    return waiter;
+  }
+
+  remove(waiter: W): void {
     if (!waiter.queued) return;
-    if (waiter.prev === undefined) head = waiter.next;
+    if (waiter.prev === undefined) this.head = waiter.next;
     else waiter.prev.next = waiter.next;
-    if (waiter.next === undefined) tail = waiter.prev;
+    if (waiter.next === undefined) this.tail = waiter.prev;
     else waiter.next.prev = waiter.prev;
     waiter.prev = undefined;
     waiter.next = undefined;
     waiter.queued = false;
-    size -= 1;
-    if (isMarked(waiter)) marked -= 1;
-  };
+    this.size -= 1;
+    if (this.isMarked(waiter)) this.marked -= 1;
+  }
 
-  return {
-    get size() {
-      return size;
-    },
-    get marked() {
-      return marked;
-    },
-    push: linkTail,
-    pushNext: (waiter) => (priority === 'fifo' ? linkHead(waiter) : linkTail(waiter)),
-    peek: () => (priority === 'fifo' ? head : tail),
-    after: (waiter) => (priority === 'fifo' ? waiter.next : waiter.prev),
-    take() {
-      const waiter = priority === 'fifo' ? head : tail;
-      if (waiter !== undefined) remove(waiter);
-      return waiter;
-    },
-    remove,
-    takeAll() {
-      const all: W[] = [];
-      for (let waiter = head; waiter !== undefined; waiter = head) {
-        remove(waiter);
-        all.push(waiter);
-      }
-      return all;
-    },
-  };
+  takeAll(): W[] {
+    const all: W[] = [];
+    for (let waiter = this.head; waiter !== undefined; waiter = this.head) {
+      this.remove(waiter);
+      all.push(waiter);
+    }
+    return all;
+  }
+
+  private linked(waiter: W): void {
+    waiter.queued = true;
+    this.size += 1;
+    if (this.isMarked(waiter)) this.marked += 1;
+  }
+}
+
+export function createWaiterQueue<W extends QueueLinks<W>>(priority: QueuePriority, isMarked: (waiter: W) => boolean = () => false): WaiterQueue<W> {
+  return new LinkedWaiterQueue(priority, isMarked);
 }
