@@ -137,6 +137,15 @@ export function isPermanentFailure(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { retryable?: unknown }).retryable === false;
 }
 
+/**
+ * A promise rejected with `reason` as it is: an abort's `signal.reason` (or whatever a caller's code threw)
+ * goes to the caller unchanged, as it did when `acquire` rejected from inside a promise executor.
+ */
+function rejectWith(reason: unknown): Promise<never> {
+  // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+  return Promise.reject(reason);
+}
+
 function asError(value: unknown): Error {
   return value instanceof Error ? value : new Error(String(value));
 }
@@ -276,7 +285,7 @@ export class Pool<T> implements ResourcePool<T> {
     try {
       got = this.request(options, false);
     } catch (error) {
-      return Promise.reject(error);
+      return rejectWith(error);
     }
     return got instanceof Promise ? (got as Promise<T>) : Promise.resolve(got.resource);
   }
@@ -287,7 +296,7 @@ export class Pool<T> implements ResourcePool<T> {
     try {
       got = this.request(options, true);
     } catch (error) {
-      return Promise.reject(error);
+      return rejectWith(error);
     }
     return got instanceof Promise ? (got as Promise<Lease<T>>) : Promise.resolve(got);
   }
@@ -305,7 +314,7 @@ export class Pool<T> implements ResourcePool<T> {
       return Promise.reject(asError(error));
     }
     const signal = options?.signal;
-    if (signal?.aborted === true) return Promise.reject(signal.reason);
+    if (signal?.aborted === true) return rejectWith(signal.reason);
     const admission = this.breaker.admit();
     if (!admission.allowed) return Promise.reject(this.circuitError(admission.retryAfter));
     const exclusive = options?.exclusive === true;
@@ -626,9 +635,15 @@ export class Pool<T> implements ResourcePool<T> {
 
   private finishLease(lease: Lease<T>, released: boolean): number {
     lease.ended = true;
+    const held = lease.entry.held;
+    // `release` ends the oldest lease: a shift, not a splice (which allocates the array it returns).
+    if (held[0] === lease) {
+      held.shift();
+    } else {
+      const index = held.indexOf(lease);
+      if (index >= 0) held.splice(index, 1);
+    }
     const entry = lease.entry;
-    const index = entry.held.indexOf(lease);
-    if (index >= 0) entry.held.splice(index, 1);
     this.leases.delete(lease);
     this.counters.released += 1;
     const now = this.options.clock.now();
