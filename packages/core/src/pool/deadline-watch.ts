@@ -1,25 +1,43 @@
 /**
  * Acquire timeouts on one unref'd timer instead of one per waiter: it is armed for the earliest
  * deadline; when it fires it rejects every waiter past its deadline and re-arms for the next.
+ * Waiters are kept in a list linked through the waiters themselves (in the order they were added), so
+ * adding and removing one, once per acquire that waits, is a few writes: no hashing, no table to grow.
  */
 import { cancel, schedule } from './clock.js';
 import type { PoolClock, TimerHandle } from './types.js';
 
-export interface Deadlined {
+/** What the watch needs on each waiter; the links are owned by the watch. */
+export interface Deadlined<W> {
   /** Clock time at which the wait ends (`Infinity` for never). */
   readonly deadline: number;
+  watchPrev: W | undefined;
+  watchNext: W | undefined;
+  watched: boolean;
 }
 
-export interface DeadlineWatch<W extends Deadlined> {
+export interface DeadlineWatch<W extends Deadlined<W>> {
   add(waiter: W): void;
   delete(waiter: W): void;
   stop(): void;
 }
 
-export function createDeadlineWatch<W extends Deadlined>(clock: PoolClock, onExpire: (waiter: W) => void): DeadlineWatch<W> {
-  const waiting = new Set<W>();
+export function createDeadlineWatch<W extends Deadlined<W>>(clock: PoolClock, onExpire: (waiter: W) => void): DeadlineWatch<W> {
+  let head: W | undefined;
+  let tail: W | undefined;
   let timer: TimerHandle | undefined;
   let armedFor = Infinity;
+
+  const unlink = (waiter: W): void => {
+    if (!waiter.watched) return;
+    if (waiter.watchPrev === undefined) head = waiter.watchNext;
+    else waiter.watchPrev.watchNext = waiter.watchNext;
+    if (waiter.watchNext === undefined) tail = waiter.watchPrev;
+    else waiter.watchNext.watchPrev = waiter.watchPrev;
+    waiter.watchPrev = undefined;
+    waiter.watchNext = undefined;
+    waiter.watched = false;
+  };
 
   const arm = (deadline: number): void => {
     cancel(clock, timer);
@@ -33,12 +51,12 @@ export function createDeadlineWatch<W extends Deadlined>(clock: PoolClock, onExp
     const now = clock.now();
     const expired: W[] = [];
     let next = Infinity;
-    for (const waiter of waiting) {
+    for (let waiter = head; waiter !== undefined; waiter = waiter.watchNext) {
       if (waiter.deadline <= now) expired.push(waiter);
       else if (waiter.deadline < next) next = waiter.deadline;
     }
     for (const waiter of expired) {
-      waiting.delete(waiter);
+      unlink(waiter);
       onExpire(waiter);
     }
     if (next < armedFor) arm(next);
@@ -46,17 +64,21 @@ export function createDeadlineWatch<W extends Deadlined>(clock: PoolClock, onExp
 
   return {
     add(waiter) {
-      waiting.add(waiter);
+      if (waiter.watched) return;
+      waiter.watchPrev = tail;
+      waiter.watchNext = undefined;
+      if (tail === undefined) head = waiter;
+      else tail.watchNext = waiter;
+      tail = waiter;
+      waiter.watched = true;
       if (waiter.deadline < armedFor) arm(waiter.deadline);
     },
-    delete(waiter) {
-      waiting.delete(waiter);
-    },
+    delete: unlink,
     stop() {
       cancel(clock, timer);
       timer = undefined;
       armedFor = Infinity;
-      waiting.clear();
+      while (head !== undefined) unlink(head);
     },
   };
 }

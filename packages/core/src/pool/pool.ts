@@ -17,7 +17,7 @@ import { AcquireTimeoutError, CircuitOpenError, ConfigError, PoolClosedError, Po
 import { createCircuitBreaker, type CircuitBreaker } from './circuit-breaker.js';
 import { cancel, schedule, sleep, withTimeout } from './clock.js';
 import type { CapacityGate, GateMember } from './capacity-gate.js';
-import { createDeadlineWatch, type DeadlineWatch } from './deadline-watch.js';
+import { createDeadlineWatch, type Deadlined, type DeadlineWatch } from './deadline-watch.js';
 import { createCreationEngine, type Created, type CreationEngine, type Slot } from './generic-engine.js';
 import { normalizePoolOptions } from './normalize-pool-options.js';
 import { hold, release } from './process-hold.js';
@@ -95,7 +95,7 @@ export interface LeaseOptions extends AcquireOptions {
   cause?: unknown;
 }
 
-interface Waiter<T> extends QueueLinks<Waiter<T>> {
+interface Waiter<T> extends QueueLinks<Waiter<T>>, Deadlined<Waiter<T>> {
   readonly startedAt: number;
   readonly createdBefore: number;
   readonly probe: number | undefined;
@@ -342,7 +342,7 @@ export class Pool<T> implements ResourcePool<T> {
       const waiter: Waiter<T> = {
         startedAt, createdBefore: this.nextId, probe, exclusive, wantsLease, resolve, reject,
         deadline: startedAt + timeout, timeout, cause: options?.cause, signal, onAbort: undefined, settled: false,
-        prev: undefined, next: undefined, queued: false,
+        prev: undefined, next: undefined, queued: false, watchPrev: undefined, watchNext: undefined, watched: false,
       };
       this.enqueue(waiter, entry, retry);
     });
