@@ -83,6 +83,9 @@ export interface Lease<T> {
   readonly entry: Entry<T>;
   ended: boolean;
   leakWarned: boolean;
+  /** Internal: the leases held that began just before and just after this one (the pool's list of leases). */
+  older: Lease<T> | undefined;
+  newer: Lease<T> | undefined;
 }
 
 export interface LeaseOptions extends AcquireOptions {
@@ -185,8 +188,13 @@ export class Pool<T> implements ResourcePool<T> {
   private readonly idle: Array<Entry<T>> = [];
   /** Shared, active, with room for another holder. */
   private readonly shared = new Set<Entry<T>>();
-  /** Every lease held, in the order they began (the leak watch reads them in that order). */
-  private readonly leases = new Set<Lease<T>>();
+  /**
+   * Every lease held, in the order they began (the leak watch reads them in that order): a list linked
+   * through the leases, as a Set would hash each new lease and regrow its table.
+   */
+  private oldestLease: Lease<T> | undefined;
+  private newestLease: Lease<T> | undefined;
+  private leaseCount = 0;
   private readonly waiters: WaiterQueue<Waiter<T>>;
   private readonly deadlines: DeadlineWatch<Waiter<T>>;
   /** Resources destroyed while held: a late `release` of one is a no-op. */
@@ -408,13 +416,18 @@ export class Pool<T> implements ResourcePool<T> {
 
   private lend(entry: Entry<T>, startedAt: number, createdBefore: number, exclusive: boolean, now: number): Lease<T> {
     if (entry.state !== 'active') this.transition(entry, 'active');
-    const lease: Lease<T> = { resource: entry.resource, id: entry.id, startedAt: now, entry, ended: false, leakWarned: false };
+    const lease: Lease<T> = {
+      resource: entry.resource, id: entry.id, startedAt: now, entry, ended: false, leakWarned: false, older: this.newestLease, newer: undefined,
+    };
     entry.held.push(lease);
     entry.exclusive = exclusive;
     entry.lastUsedAt = now;
     entry.fresh = false;
     this.place(entry);
-    this.leases.add(lease);
+    if (this.newestLease === undefined) this.oldestLease = lease;
+    else this.newestLease.newer = lease;
+    this.newestLease = lease;
+    this.leaseCount += 1;
     const counters = this.counters;
     counters.acquired += 1;
     if (entry.seq > createdBefore) counters.misses += 1;
@@ -644,7 +657,13 @@ export class Pool<T> implements ResourcePool<T> {
       if (index >= 0) held.splice(index, 1);
     }
     const entry = lease.entry;
-    this.leases.delete(lease);
+    if (lease.older === undefined) this.oldestLease = lease.newer;
+    else lease.older.newer = lease.newer;
+    if (lease.newer === undefined) this.newestLease = lease.older;
+    else lease.newer.older = lease.older;
+    lease.older = undefined;
+    lease.newer = undefined;
+    this.leaseCount -= 1;
     this.counters.released += 1;
     const now = this.options.clock.now();
     entry.lastUsedAt = now;
@@ -957,7 +976,8 @@ export class Pool<T> implements ResourcePool<T> {
     const now = this.options.clock.now();
     const limit = this.options.leaseWarning;
     let next: number | undefined;
-    for (const lease of this.leases) {
+    const overdue: Array<Lease<T>> = [];
+    for (let lease = this.oldestLease; lease !== undefined; lease = lease.newer) {
       if (lease.leakWarned) continue;
       const heldFor = now - lease.startedAt;
       if (heldFor < limit) {
@@ -965,8 +985,10 @@ export class Pool<T> implements ResourcePool<T> {
         break;
       }
       lease.leakWarned = true;
-      this.events.emit('pool:leak', { id: lease.id, heldFor });
+      overdue.push(lease);
     }
+    // Listeners run after the walk (one may end a lease, which unlinks it); a lease ended by then is not reported.
+    for (const lease of overdue) if (!lease.ended) this.events.emit('pool:leak', { id: lease.id, heldFor: now - lease.startedAt });
     if (next !== undefined && this.phase !== 'closed') this.leakTimer = schedule(this.options.clock, next, () => this.sweepLeaks());
   }
 
@@ -984,7 +1006,7 @@ export class Pool<T> implements ResourcePool<T> {
 
   /** The lifetime rule: the process stays alive while anything waits on this pool; an idle pool lets it exit. */
   private updateHold(): void {
-    const busy = this.waiters.size > 0 || this.leases.size > 0 || this.warmers > 0 || this.closingNow;
+    const busy = this.waiters.size > 0 || this.leaseCount > 0 || this.warmers > 0 || this.closingNow;
     if (busy === this.held) return;
     this.held = busy;
     if (busy) hold();
@@ -1033,7 +1055,7 @@ export class Pool<T> implements ResourcePool<T> {
     this.minRetry.timer = undefined;
     if (this.waiters.size === 0) for (const entry of [...this.idle]) void this.destroyEntry(entry, 'closed');
     // Queued acquires are still served; borrowed resources come back.
-    await this.waitFor(() => this.waiters.size === 0 && this.leases.size === 0 && this.validating === 0, timeout, true);
+    await this.waitFor(() => this.waiters.size === 0 && this.leaseCount === 0 && this.validating === 0, timeout, true);
     this.phase = 'closed';
     for (const timer of this.timers) cancel(this.options.clock, timer);
     cancel(this.options.clock, this.leakTimer);
@@ -1097,7 +1119,7 @@ export class Pool<T> implements ResourcePool<T> {
   stats(): PoolStats {
     return {
       active: this.activeCount(),
-      leases: this.leases.size,
+      leases: this.leaseCount,
       idle: this.idle.length,
       waiting: this.waiters.size,
       total: this.entries.size + this.closingCount,
