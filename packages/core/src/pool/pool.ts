@@ -48,6 +48,13 @@ const LEGAL: Readonly<Record<ResourceState, readonly ResourceState[]>> = {
   validating: ['idle', 'active', 'closing'],
   closing: [],
 };
+/** `LEGAL` as a lookup, `ALLOWED[from][to]`: checked on every change, twice per acquire+release (a search of the list cost more). */
+const ALLOWED: Readonly<Record<ResourceState, Readonly<Partial<Record<ResourceState, true>>>>> = {
+  idle: Object.fromEntries(LEGAL.idle.map((to) => [to, true])),
+  active: Object.fromEntries(LEGAL.active.map((to) => [to, true])),
+  validating: Object.fromEntries(LEGAL.validating.map((to) => [to, true])),
+  closing: Object.fromEntries(LEGAL.closing.map((to) => [to, true])),
+};
 
 interface Entry<T> {
   readonly id: string;
@@ -411,7 +418,7 @@ export class Pool<T> implements ResourcePool<T> {
   /** Whether `entry` belongs in the shared set (active, shared, room left). */
   private place(entry: Entry<T>): void {
     if (entry.state === 'active' && !entry.exclusive && entry.held.length < entry.limit) this.shared.add(entry);
-    else this.shared.delete(entry);
+    else if (this.shared.size > 0) this.shared.delete(entry);
   }
 
   private lend(entry: Entry<T>, startedAt: number, createdBefore: number, exclusive: boolean, now: number): Lease<T> {
@@ -1149,9 +1156,9 @@ export class Pool<T> implements ResourcePool<T> {
 
   private transition(entry: Entry<T>, to: ResourceState): void {
     const from = entry.state;
-    if (!LEGAL[from].includes(to)) throw new Error(`rexec pool bug: illegal state change ${from} -> ${to} for ${entry.id}`);
+    if (ALLOWED[from][to] !== true) throw new Error(`rexec pool bug: illegal state change ${from} -> ${to} for ${entry.id}`);
     entry.state = to;
-    if (to !== 'active') this.shared.delete(entry);
+    if (to !== 'active' && this.shared.size > 0) this.shared.delete(entry);
     if (this.hears.state) this.events.emit('connection:state', { id: entry.id, from, to });
   }
 
