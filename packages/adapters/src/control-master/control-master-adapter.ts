@@ -5,6 +5,7 @@ import { validateExecSpec } from '../local/validate-exec-spec.js';
 import { normalizeControlMasterOptions, type ControlMasterAdapterOptions, type ResolvedControlMasterOptions } from './control-master-options.js';
 import { controlPathTemplate, expandControlPath, validateControlPathLength } from './control-path.js';
 import { ControlMaster, type MasterStats } from './master.js';
+import { loadExeca } from '../load-execa.js';
 import { runRemoteCommand, type RemoteRun } from './run-remote-command.js';
 import { canceledBeforeStart } from '../results.js';
 
@@ -63,8 +64,9 @@ export class ControlMasterAdapter implements Adapter {
     validateExecSpec(spec);
     if (spec.signal?.aborted === true) return canceledBeforeStart();
     const controlPath = await this.#master.ensure();
+    const execa = await loadExeca();
     if (this.#disposed) throw new PoolClosedError(this.target);
-    const run = runRemoteCommand(spec, { options: this.options, target: this.target, controlPath, master: this.#master, now: this.#now });
+    const run = runRemoteCommand(spec, { options: this.options, target: this.target, controlPath, master: this.#master, now: this.#now }, execa);
     this.#live.add(run);
     try {
       return await run.result;

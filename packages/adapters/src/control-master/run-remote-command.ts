@@ -1,5 +1,5 @@
-import { execa } from 'execa';
 import type { ExecResult, ExecSpec } from '../contract.js';
+import type { Execa } from '../load-execa.js';
 import { requestedKillSignal } from '../kill-request.js';
 import { armKillTriggers, createCommandStreams, execaStdinOptions, pipeStdout } from '../output/command-streams.js';
 import { createMarkerFilter } from './marker-filter.js';
@@ -19,7 +19,7 @@ export interface RemoteRun {
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
 /** Runs `spec` through `ssh -o ControlMaster=auto` under the remote wrapper (see remote-script.ts). */
-export function runRemoteCommand(spec: ExecSpec, context: RemoteRunContext): RemoteRun {
+export function runRemoteCommand(spec: ExecSpec, context: RemoteRunContext, execa: Execa): RemoteRun {
   const { options, controlPath } = context;
   const started = context.now();
   const nonce = createNonce();

@@ -1,4 +1,4 @@
-import { execa } from 'execa';
+import { loadExeca } from '../load-execa.js';
 import { createTreeKiller } from '../local/process-group.js';
 
 /** How a short ssh invocation (`-G`, `-O check`, the master's start, a remote kill) ended. */
@@ -28,6 +28,7 @@ export interface RunSshOptions {
 export async function runSsh(sshPath: string, args: readonly string[], options: RunSshOptions): Promise<SshRun> {
   const ownGroup = options.ownProcessGroup === true;
   const forceKillAfterDelay = Math.max(1, options.forceKillAfterDelay);
+  const execa = await loadExeca();
   const subprocess = execa(sshPath, args, {
     stdin: 'ignore',
     reject: false,

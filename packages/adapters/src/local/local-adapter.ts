@@ -1,5 +1,6 @@
 import type { Adapter, ExecResult, ExecSpec } from '../contract.js';
 import { ConfigError } from '../errors/index.js';
+import { loadExeca } from '../load-execa.js';
 import { canceledBeforeStart } from '../results.js';
 import { normalizeLocalAdapterOptions, type LocalAdapterOptions, type ResolvedLocalAdapterOptions } from './local-adapter-options.js';
 import { signalProcessGroup } from './process-group.js';
@@ -26,9 +27,10 @@ export class LocalAdapter implements Adapter {
     if (this.#disposed) throw new ConfigError('This LocalAdapter was disposed; create a new one to run more commands', 'adapter');
     validateExecSpec(spec);
     if (spec.cwd !== undefined) await assertWorkingDirectory(spec.cwd);
+    const execa = await loadExeca();
     // Aborted before it started: never spawn it (a started process could act before the kill reaches it).
     if (spec.signal?.aborted === true) return canceledBeforeStart();
-    const run = runLocalCommand(spec, this.options);
+    const run = runLocalCommand(spec, this.options, execa);
     if (this.#live.size === 0) process.on('exit', this.#killAllOnExit);
     this.#live.add(run);
     try {

@@ -1,5 +1,5 @@
-import { execa } from 'execa';
 import type { ExecResult, ExecSpec } from '../contract.js';
+import type { Execa } from '../load-execa.js';
 import { exitCodeForSignal } from '../results.js';
 import { ConfigError } from '../errors/index.js';
 import { describe } from '../errors/messages.js';
@@ -22,7 +22,7 @@ function exitCodeOf(exitCode: number | undefined, signal: string | undefined): n
 }
 
 /** Spawns `shell -c command` as the leader of a new process group and collects its output. */
-export function runLocalCommand(spec: ExecSpec, options: Readonly<ResolvedLocalAdapterOptions>): LocalRun {
+export function runLocalCommand(spec: ExecSpec, options: Readonly<ResolvedLocalAdapterOptions>, execa: Execa): LocalRun {
   const maxBuffer = spec.maxBuffer ?? options.maxBuffer;
   const subprocess = execa(options.shell, [...options.shellArgs, spec.command], {
     ...execaStdinOptions(spec.stdin),
