@@ -4,6 +4,7 @@
  * and busybox tar read it. Only what a transfer needs: directories, regular files, symlinks.
  */
 import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 
 const BLOCK = 512;
 /** The largest size the 12-byte octal field holds (8 GiB - 1); above it a pax `size` record. */
@@ -96,28 +97,98 @@ export interface TarWriteHooks {
   readonly onFile?: ((entry: TarEntry) => void) | undefined;
 }
 
+/** Files up to this size are read whole, several ahead of the one going out. */
+const SMALL_FILE = 64 * 1024;
+const READ_AHEAD = 16;
+/** Headers and small files are sent in pieces of about this size, not one channel write (SSH packet) each. */
+const BATCH = 256 * 1024;
+
+const changedSize = (entry: TarEntry, sent: number): Error =>
+  Object.assign(new Error(`${entry.source ?? entry.path} changed size while it was read (${entry.size} → ${sent} bytes)`), { path: entry.source });
+
+/** A small file's first `size` bytes (fewer when it shrank). */
+async function readSmall(entry: TarEntry): Promise<Buffer> {
+  const file = await open(entry.source ?? '', 'r');
+  try {
+    const data = Buffer.allocUnsafe(entry.size);
+    let filled = 0;
+    for (let read = -1; read !== 0 && filled < entry.size; filled += read) read = (await file.read(data, filled, entry.size - filled, filled)).bytesRead;
+    return data.subarray(0, filled);
+  } finally {
+    await file.close();
+  }
+}
+
 /**
  * The archive of `entries`, in order, ending with the two zero blocks. A file whose size changed while it was
  * read fails the stream (the archive would be corrupt).
+ *
+ * A tree of many small files is bound by the reads, one open-read-close after the other, and by one SSH packet
+ * per header and per file: small files are read READ_AHEAD at a time ahead of the stream, and what goes out is
+ * joined into pieces of about BATCH bytes (large files' chunks go as they are).
  */
 export async function* tarStream(entries: Iterable<TarEntry>, hooks: TarWriteHooks = {}): AsyncGenerator<Buffer> {
-  for (const entry of entries) {
-    yield entryHeader(entry);
+  const list = [...entries];
+  const isSmall = (entry: TarEntry | undefined): boolean => entry !== undefined && entry.type === 'file' && entry.size > 0 && entry.size <= SMALL_FILE;
+  const ahead = new Map<number, Promise<Buffer>>();
+  let nextAhead = 0;
+  const readAhead = (from: number): void => {
+    nextAhead = Math.max(nextAhead, from);
+    while (nextAhead < list.length && ahead.size < READ_AHEAD) {
+      const entry = list[nextAhead];
+      if (isSmall(entry) && entry !== undefined) {
+        const reading = readSmall(entry);
+        // Awaited in order below; one left behind when the stream stops early must not be an unhandled rejection.
+        reading.catch(() => undefined);
+        ahead.set(nextAhead, reading);
+      }
+      nextAhead++;
+    }
+  };
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  const add = (data: Buffer): void => {
+    pending.push(data);
+    pendingBytes += data.length;
+  };
+  const take = (): Buffer => {
+    const joined = pending.length === 1 ? (pending[0] ?? Buffer.alloc(0)) : Buffer.concat(pending, pendingBytes);
+    pending = [];
+    pendingBytes = 0;
+    return joined;
+  };
+  for (let index = 0; index < list.length; index++) {
+    const entry = list[index];
+    if (entry === undefined) continue;
+    readAhead(index);
+    add(entryHeader(entry));
     if (entry.type !== 'file' || entry.size === 0) {
       if (entry.type === 'file') hooks.onFile?.(entry);
-      continue;
-    }
-    if (entry.source === undefined) throw new Error(`tar entry ${entry.path} has no source`);
-    let sent = 0;
-    for await (const chunk of createReadStream(entry.source, { highWaterMark: 256 * 1024, end: entry.size - 1 })) {
-      const data = chunk as Buffer;
-      sent += data.length;
+    } else if (entry.source === undefined) throw new Error(`tar entry ${entry.path} has no source`);
+    else if (isSmall(entry)) {
+      const data = await (ahead.get(index) ?? readSmall(entry));
+      ahead.delete(index);
+      readAhead(index + 1);
+      if (data.length !== entry.size) throw changedSize(entry, data.length);
       hooks.onData?.(entry, data);
-      yield data;
+      add(data);
+      add(padding(entry.size));
+      hooks.onFile?.(entry);
+    } else {
+      let sent = 0;
+      for await (const chunk of createReadStream(entry.source, { highWaterMark: 256 * 1024, end: entry.size - 1 })) {
+        const data = chunk as Buffer;
+        sent += data.length;
+        hooks.onData?.(entry, data);
+        if (pendingBytes > 0) yield take();
+        yield data;
+      }
+      if (sent !== entry.size) throw changedSize(entry, sent);
+      add(padding(entry.size));
+      hooks.onFile?.(entry);
     }
-    if (sent !== entry.size) throw Object.assign(new Error(`${entry.source} changed size while it was read (${entry.size} → ${sent} bytes)`), { path: entry.source });
-    yield padding(entry.size);
-    hooks.onFile?.(entry);
+    if (pendingBytes >= BATCH) yield take();
   }
-  yield Buffer.alloc(2 * BLOCK);
+  add(Buffer.alloc(2 * BLOCK));
+  yield take();
 }

@@ -76,6 +76,38 @@ describe('tar writer', () => {
     writeFileSync(join(dir, 'f'), 'short');
     await expect(collect(tarStream([{ path: 'f', type: 'file', mode: 0o644, mtime: 0, size: 100, source: join(dir, 'f') }]))).rejects.toThrow(/changed size/);
   });
+
+  it('many small files (read ahead) and a large one go out in pieces of about 256 KiB, in order, and GNU tar extracts them whole', async () => {
+    const dir = scratch();
+    mkdirSync(join(dir, 'src'));
+    const entries: TarEntry[] = [];
+    const contents = new Map<string, Buffer>();
+    for (let i = 0; i < 600; i++) {
+      const name = `f${i}`;
+      // Sizes that are not multiples of 512, one of them large (read as a stream, its chunks go as they are).
+      const data = Buffer.alloc(i === 300 ? 700_000 : 1_000 + i, i % 251);
+      writeFileSync(join(dir, 'src', name), data);
+      contents.set(name, data);
+      entries.push({ path: name, type: 'file', mode: 0o644, mtime: 1_000_000_000, size: data.length, source: join(dir, 'src', name) });
+    }
+    const seen: string[] = [];
+    const pieces: Buffer[] = [];
+    for await (const piece of tarStream(entries, { onFile: (entry) => seen.push(entry.path) })) pieces.push(piece);
+    const archive = Buffer.concat(pieces);
+    // 600 headers and files would be ~1,800 pieces one by one; joined, the archive (~1.6 MB) is a handful.
+    expect(pieces.length).toBeLessThan(20);
+    expect(seen).toEqual(entries.map((entry) => entry.path));
+    mkdirSync(join(dir, 'out'));
+    execFileSync('tar', ['-xpf', '-', '-C', join(dir, 'out')], { input: archive, maxBuffer: 64 * 1024 * 1024 });
+    for (const [name, data] of contents) expect(readFileSync(join(dir, 'out', name)).equals(data)).toBe(true);
+  });
+
+  it('a small file missing when it is read ahead fails the stream with its path', async () => {
+    const dir = scratch();
+    writeFileSync(join(dir, 'a'), 'a');
+    const entries: TarEntry[] = ['a', 'gone', 'a'].map((name, i) => ({ path: `${name}${i}`, type: 'file', mode: 0o644, mtime: 0, size: 1, source: join(dir, name) }));
+    await expect(collect(tarStream(entries))).rejects.toMatchObject({ code: 'ENOENT', path: join(dir, 'gone') });
+  });
 });
 
 describe('tar reader', () => {
