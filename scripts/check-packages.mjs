@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // `pnpm check:packages` (after `pnpm build`): what npm users would get from @rexec/adapters and @rexec/core.
 // Each package is packed with `pnpm pack` (as `pnpm publish` packs it: workspace:* becomes a version), then:
-//  1. the tarball holds only what users need: package.json, README.md, LICENSE, CHANGELOG.md, dist/ with exactly
-//     one .js/.d.ts (+ maps) per module of src/ (no test or test-support file, no stale file of a deleted module),
-//     and src/ without tests (the maps point into it);
+//  1. the tarball holds only what users need: package.json, README.md, LICENSE, CHANGELOG.md, dist/ with the
+//     bundle (index.js + map, scripts/bundle.mjs) and exactly one .d.ts (+ map) per module of src/ (no test or
+//     test-support file, no stale file of a deleted module), and src/ without tests (the maps point into it);
 //  2. every bare import of the shipped .js/.d.ts is a Node builtin or a dependency, and every one in a .d.ts has
 //     types a user gets with the install (own types or an @types/* dependency);
 //  3. publint (strict) and @arethetypeswrong/cli (ESM-only profile: node16 from ESM and bundler) pass.
@@ -16,7 +16,9 @@ import { formatMessage } from 'publint/utils';
 import { PUBLISHED, ROOT, listFiles, pack, readTarball, run } from './lib/packages.mjs';
 
 const ALWAYS = new Set(['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md']);
-const REQUIRED = ['package.json', 'README.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts'];
+const REQUIRED = ['package.json', 'README.md', 'LICENSE', 'dist/index.js', 'dist/index.js.map', 'dist/index.d.ts'];
+/** The JavaScript is one bundle; every other dist file is a declaration of a module of src/. */
+const BUNDLE = new Set(['dist/index.js', 'dist/index.js.map']);
 const TEST_PATH = /(^|\/)(test|tests|__tests__|test-support|fixtures)(\/|$)|\.(test|spec)\.[cm]?[jt]s/;
 const BUILTINS = new Set(builtinModules);
 
@@ -58,8 +60,10 @@ function checkContents(pkg, files) {
     if (ALWAYS.has(path)) continue;
     if (TEST_PATH.test(path)) {
       problems.push(`test file shipped: ${path}`);
+    } else if (BUNDLE.has(path)) {
+      continue;
     } else if (path.startsWith('dist/')) {
-      const module = path.slice('dist/'.length).replace(/\.(js|js\.map|d\.ts|d\.ts\.map)$/, '');
+      const module = path.slice('dist/'.length).replace(/\.(d\.ts|d\.ts\.map)$/, '');
       if (module === path.slice('dist/'.length) || !modules.has(module)) {
         problems.push(`dist file with no module in src/: ${path} (stale: a build starts from an empty dist, but a turbo cache hit keeps old files: run \`pnpm build --force\`)`);
       }
@@ -70,7 +74,7 @@ function checkContents(pkg, files) {
     }
   }
   for (const module of sources) {
-    for (const path of [`dist/${module}.js`, `dist/${module}.d.ts`, `src/${module}.ts`]) {
+    for (const path of [`dist/${module}.d.ts`, `src/${module}.ts`]) {
       if (!files.has(path)) problems.push(`missing ${path} (src/${module}.ts is published)`);
     }
   }
