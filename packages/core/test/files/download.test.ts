@@ -7,6 +7,7 @@ import { existsSync, lstatSync, mkdirSync, readFileSync, statSync, utimesSync, w
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { testHost } from '@rexec/testing';
+import type { SFTPWrapper } from 'ssh2';
 import { afterAll, describe, expect, it } from 'vitest';
 import { $, ConfigError, type TransferProgress } from '../../src/index.js';
 import { targetOf } from '../ssh-pool/support.js';
@@ -45,6 +46,38 @@ describe('download: single files over SFTP', () => {
     await remote.download(join(dir, 'bytes.bin'), sink.stream);
     expect(sink.data().equals(allBytes())).toBe(true);
     expect(sink.stream.writableFinished).toBe(true);
+  });
+
+  it("gives the SFTP channel's window back as each read is answered, as OpenSSH does (ssh2 alone waits until half of it is used)", async () => {
+    // The SFTP class's read, seen through a session of our own on a borrowed connection: transfers use the same class.
+    const conn = await remote.acquire();
+    const sftp = await new Promise<SFTPWrapper>((resolve, reject) => conn.client.sftp((error, session) => (error ? reject(error) : resolve(session))));
+    const proto = Object.getPrototypeOf(sftp) as { read: (...args: unknown[]) => unknown };
+    const original = proto.read;
+    const windows: number[] = [];
+    proto.read = function (this: { incoming: { window: number } }, ...args: unknown[]) {
+      const callback = args[5] as (...results: unknown[]) => void;
+      // After the transfer's own callback: the window as the reply left it.
+      args[5] = (...results: unknown[]) => {
+        callback(...results);
+        windows.push(this.incoming.window);
+      };
+      return original.apply(this, args);
+    };
+    try {
+      sftp.end();
+      await remote.release(conn);
+      const dir = tempDir();
+      const data = randomBytes(8 * 1024 * 1024);
+      writeFileSync(join(dir, 'big'), data);
+      await remote.download(join(dir, 'big'), join(dir, 'big.copy'));
+      expect(readFileSync(join(dir, 'big.copy')).equals(data)).toBe(true);
+      expect(windows.length).toBeGreaterThanOrEqual(128);
+      // Never more than three packets and a read's reply short of the full 2 MiB (ssh2 alone lets it fall to 1 MiB).
+      expect(Math.min(...windows)).toBeGreaterThanOrEqual(2 * 1024 * 1024 - 3 * 32 * 1024 - 64 * 1024);
+    } finally {
+      proto.read = original;
+    }
   });
 
   it('a 50 MiB random file: many reads in flight, sha256 equal at both ends, into a slow stream too', async () => {

@@ -2,11 +2,13 @@
  * `remote.forward()` against the harness sshd (docs/tunnels.md): a local listener whose connections each ride
  * a direct-tcpip (or direct-streamlocal) channel of a pooled connection, each one a lease of the pool.
  */
-import { connect, createServer, type AddressInfo } from 'node:net';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { testHost } from '@rexec/testing';
+import type { ClientChannel } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { $, ConfigError, PoolClosedError, TunnelError } from '../../src/index.js';
+import { newCounters, splice } from '../../src/ssh/tunnels/tunnel-counters.js';
 import { record, targetOf } from '../ssh-pool/support.js';
 import { tempDir } from '../support/temp-dir.js';
 import { echoRounds, refused, startEchoServer, type EchoServer } from './support.js';
@@ -18,6 +20,48 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await echo.close();
+});
+
+describe('window of a forwarded connection', () => {
+  it("is given back as the data is taken, as OpenSSH does (ssh2 alone waits until half of it is used): 6 MiB arrive whole", async () => {
+    const total = 6 * 1024 * 1024;
+    const source = createServer((socket) => {
+      socket.on('error', () => undefined);
+      socket.end(Buffer.alloc(total, 7));
+    });
+    await new Promise<void>((resolve) => source.listen(0, '127.0.0.1', resolve));
+    // The local pair the tunnel joins to the channel: `near` is the tunnel's side, `far` the client's.
+    const pair = createServer();
+    await new Promise<void>((resolve) => pair.listen(0, '127.0.0.1', resolve));
+    const remote = $.ssh(targetOf(host));
+    const conn = await remote.acquire();
+    try {
+      const channel = await new Promise<ClientChannel>((resolve, reject) =>
+        conn.client.forwardOut('127.0.0.1', 0, '127.0.0.1', (source.address() as AddressInfo).port, (error, opened) => (error ? reject(error) : resolve(opened))),
+      );
+      const accepted = new Promise<Socket>((resolve) => pair.once('connection', resolve));
+      const far = connect((pair.address() as AddressInfo).port, '127.0.0.1');
+      const near = await accepted;
+      const windows: number[] = [];
+      const done = new Promise<void>((resolve) => splice(near, channel, newCounters(), resolve));
+      // Registered after splice's own listener: sees the window as splice left it.
+      channel.on('data', () => windows.push((channel as unknown as { incoming: { window: number } }).incoming.window));
+      let received = 0;
+      far.on('data', (data: Buffer) => (received += data.length));
+      await new Promise((resolve) => far.once('end', resolve));
+      far.destroy();
+      await done;
+      expect(received).toBe(total);
+      expect(windows.length).toBeGreaterThan(100);
+      // Never more than three packets and one more short of the full 2 MiB (ssh2 alone lets it fall to 1 MiB).
+      expect(Math.min(...windows)).toBeGreaterThanOrEqual(2 * 1024 * 1024 - 4 * 32 * 1024);
+    } finally {
+      await remote.release(conn);
+      await remote.closePool();
+      source.close();
+      pair.close();
+    }
+  });
 });
 
 describe('forward to a TCP port', () => {

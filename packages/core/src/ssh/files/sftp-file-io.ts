@@ -2,6 +2,7 @@
  * File contents over SFTP with many requests in flight (what ssh2's `fastPut`/`fastGet` do, for any source
  * and destination: a path, a Buffer, a stream): a file costs its bytes, not one round trip per chunk.
  */
+import { topUpWindow } from '../tunnels/channel-window.js';
 import { channelGone, type SftpSession } from './sftp-session.js';
 
 /**
@@ -160,6 +161,8 @@ export async function readChunks(session: SftpSession, handle: Buffer, sizeHint:
       try {
         session.sftp.read(handle, buffer, 0, length, offset, (error, bytes) => {
           inflight--;
+          // The reply is in: the window it used can go back to the server (reads in flight bound the data).
+          topUpWindow(session.sftp);
           if (error) failure ??= toError(error);
           else if (bytes === 0) eofAt = Math.min(eofAt, offset);
           else {

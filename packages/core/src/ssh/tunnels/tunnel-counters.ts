@@ -1,6 +1,7 @@
 /** The counters behind `tunnel.stats()`, and the two-way splice of one connection through a tunnel. */
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { topUpWindow } from './channel-window.js';
 import type { TunnelStats } from './tunnel-types.js';
 
 export interface TunnelCounters {
@@ -42,7 +43,10 @@ export function splice(socket: Socket, channel: SpliceChannel, counters: TunnelC
   socket.on('error', () => undefined);
   channel.on('error', () => undefined);
   socket.on('data', (data: Buffer) => void (counters.bytesToRemote += data.length));
-  channel.on('data', (data: Buffer) => void (counters.bytesToLocal += data.length));
+  channel.on('data', (data: Buffer) => {
+    counters.bytesToLocal += data.length;
+    topUpWindow(channel);
+  });
   socket.pipe(channel);
   channel.pipe(socket);
   socket.once('close', () => {
