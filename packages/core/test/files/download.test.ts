@@ -80,6 +80,43 @@ describe('download: single files over SFTP', () => {
     }
   });
 
+  it('asks for the next piece before it waits for the destination: reads stay in flight while a slow sink writes', async () => {
+    const conn = await remote.acquire();
+    const sftp = await new Promise<SFTPWrapper>((resolve, reject) => conn.client.sftp((error, session) => (error ? reject(error) : resolve(session))));
+    const proto = Object.getPrototypeOf(sftp) as { read: (...args: unknown[]) => unknown };
+    const original = proto.read;
+    let issued = 0;
+    proto.read = function (this: unknown, ...args: unknown[]) {
+      issued++;
+      return original.apply(this, args);
+    };
+    try {
+      sftp.end();
+      await remote.release(conn);
+      const dir = tempDir();
+      const data = randomBytes(4 * 1024 * 1024);
+      writeFileSync(join(dir, 'big'), data);
+      const issuedAtWrite: number[] = [];
+      const parts: Buffer[] = [];
+      // Takes each piece after 20 ms; holds at most one (highWaterMark 1), so the download waits on it.
+      const slow = new Writable({
+        highWaterMark: 1,
+        write(chunk: Buffer, _encoding, done) {
+          issuedAtWrite.push(issued);
+          parts.push(chunk);
+          setTimeout(done, 20);
+        },
+      });
+      await remote.download(join(dir, 'big'), slow);
+      expect(Buffer.concat(parts).equals(data)).toBe(true);
+      // 32 reads of 64 KiB go out at first; the first piece's replacement is out before the sink has it.
+      expect(issuedAtWrite[0]).toBe(33);
+      expect(issuedAtWrite[1]).toBe(34);
+    } finally {
+      proto.read = original;
+    }
+  });
+
   it('a 50 MiB random file: many reads in flight, sha256 equal at both ends, into a slow stream too', async () => {
     const dir = tempDir();
     const data = randomBytes(50 * 1024 * 1024);

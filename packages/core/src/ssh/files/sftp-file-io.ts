@@ -178,15 +178,22 @@ export async function readChunks(session: SftpSession, handle: Buffer, sizeHint:
         notify();
       }
     };
-    for (;;) {
-      if (failure !== undefined) throw failure;
+    const fill = (): void => {
       while (eofAt === Infinity && inflight + ready.size < SFTP_READS_IN_FLIGHT && (next < sizeHint || inflight === 0)) {
         const length = next < sizeHint ? Math.min(SFTP_READ_CHUNK, sizeHint - next) : SFTP_READ_CHUNK;
         issue(next, length);
         next += length;
       }
+    };
+    for (;;) {
+      if (failure !== undefined) throw failure;
+      fill();
       for (let piece = ready.get(delivered); piece !== undefined && delivered < eofAt; piece = ready.get(delivered)) {
         ready.delete(delivered);
+        // Its replacement goes out before the sink is awaited: replies arrive in bursts a round trip apart, and
+        // reads asked for only after a burst was written left the pipe empty meanwhile (rexec at 20 ms RTT, 128 MiB:
+        // 50–52 → 59–66 MB/s).
+        fill();
         await sink(piece);
         delivered += piece.length;
         throwIfFailed();
