@@ -45,6 +45,26 @@ describe('spare channels', () => {
     expect(withSpare).toBeLessThan(1.5 * RTT);
     expect(without).toBeGreaterThanOrEqual(2 * RTT);
   }, 30_000);
+
+  it('a command reading an empty stdin costs one round trip: its EOF goes right behind the exec request; stdin data arrives whole', async () => {
+    const remote = $.ssh(targetOf(host, { port: proxy.port, knownHosts }));
+    try {
+      await remote`true`;
+      await pause(3 * RTT);
+      const started = performance.now();
+      const result = await remote`cat; echo done`;
+      const ms = performance.now() - started;
+      expect(result.stdout).toBe('done\n');
+      expect(ms).toBeGreaterThanOrEqual(RTT);
+      // With the EOF sent only after sshd's exec reply, `cat` would wait a second round trip (≥ 2 × RTT).
+      expect(ms).toBeLessThan(1.5 * RTT);
+      // Data handed over with the exec request reaches the command whole, with its EOF (a string and a Buffer).
+      expect((await remote`cat; echo done`.stdin('line one\nline two\n')).stdout).toBe('line one\nline two\ndone\n');
+      expect((await remote`wc -c`.stdin(Buffer.alloc(300_000, 'x'))).stdout.trim()).toBe('300000');
+    } finally {
+      await remote.closePool();
+    }
+  }, 30_000);
 });
 
 describe('spare channels against sshd MaxSessions 1', () => {

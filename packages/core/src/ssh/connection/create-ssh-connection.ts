@@ -6,7 +6,7 @@ import { channelOpenTimeoutMessage, commandUnconfirmedMessage, connectionLostMes
 import { isChannelRefusedError } from './channel-refused-error.js';
 import { killGroupCommand, wrapRemoteCommand, type RemoteSignal } from './command-wrapper.js';
 import { startKeepalive } from './keepalive.js';
-import { createChannelOpener, mayHaveStarted, type OpenProgress } from './open-exec-channel.js';
+import { createChannelOpener, mayHaveStarted, type EarlyInput, type OpenProgress } from './open-exec-channel.js';
 import { runOnChannel, type ChannelRunContext, type RunningCommand } from './run-on-channel.js';
 import type { ExecOptions, SshConnection } from './ssh-connection.js';
 import { sendKeepalive } from './ssh2-internals.js';
@@ -93,17 +93,22 @@ export function createSshConnection(ctx: SshConnectionContext): SshConnection {
   const killGroup = (pgid: number, signal: RemoteSignal, attempt = 1): void => {
     if (!open) return;
     retain();
-    opener.open(killGroupCommand(pgid, signal), (channel) => {
-      channel.on('error', () => undefined);
-      channel.stderr.on('error', () => undefined);
-      channel.on('close', () => {
-        opener.noteChannelClosed();
-        release();
-      });
-      channel.resume();
-      channel.stderr.resume();
-      channel.end();
-    }).then(
+    opener.open(
+      killGroupCommand(pgid, signal),
+      (channel, inputSent) => {
+        channel.on('error', () => undefined);
+        channel.stderr.on('error', () => undefined);
+        channel.on('close', () => {
+          opener.noteChannelClosed();
+          release();
+        });
+        channel.resume();
+        channel.stderr.resume();
+        if (!inputSent) channel.end();
+      },
+      undefined,
+      null,
+    ).then(
       () => undefined,
       (error: unknown) => {
         release();
@@ -201,15 +206,16 @@ export function createSshConnection(ctx: SshConnectionContext): SshConnection {
       watchOpen(pending, options.openTimeout);
       const opening = opener.open(
         command,
-        (channel) => {
+        (channel, inputSent) => {
           // What is left of the command's timeout once its channel is open.
           const remaining = spec.timeout === undefined || givenUp !== undefined ? spec : { ...spec, timeout: Math.max(1, spec.timeout - (ctx.now() - openedAt)) };
-          const started = runOnChannel(channel, remaining, runContext);
+          const started = runOnChannel(channel, remaining, runContext, inputSent);
           running.add(started);
           if (givenUp !== undefined) started.kill(givenUp);
           return started;
         },
         progress,
+        earlyInput(spec.stdin),
       );
       opener.refill(openChannels);
       opening.then(
@@ -310,6 +316,12 @@ export function createSshConnection(ctx: SshConnectionContext): SshConnection {
     toJSON: () => ({ id: ctx.id, target, createdAt: ctx.createdAt, isOpen: open, openChannels }),
     [inspect.custom]: describe,
   } as SshConnection;
+}
+
+/** What of a command's stdin goes out with its exec request: all of it, unless it is a stream (see `EarlyInput`). */
+function earlyInput(stdin: ExecSpec['stdin']): EarlyInput {
+  if (stdin === undefined) return null;
+  return typeof stdin === 'string' || Buffer.isBuffer(stdin) ? stdin : undefined;
 }
 
 function delay(ms: number): Promise<void> {

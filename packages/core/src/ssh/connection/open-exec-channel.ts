@@ -10,6 +10,17 @@ import { connectionLostMessage, execRefusedMessage, notConnectedMessage } from '
 import { ChannelRefusedError, ExecRefusedError } from './channel-refused-error.js';
 import { canOpenSpareChannels, openSpareChannel, requestExec } from './ssh2-internals.js';
 
+/**
+ * The command's whole stdin, handed to the channel right behind its exec request instead of after sshd's
+ * reply (sshd handles a channel's messages in order, so they reach the command it has just started).
+ * The EOF needs no window: it goes out at once, so a command that reads an empty stdin (`cat`, `read`)
+ * costs one round trip, not two. Data does: OpenSSH opens a session with a zero window and opens it when
+ * it starts the command, in the same reply as the exec confirmation, so ssh2 sends the data the moment
+ * that reply arrives (a command with stdin still costs two round trips; see docs/ssh.md#spare-channels).
+ * `null`: an empty stdin (EOF only); `undefined`: nothing early (a stream, written by `setup`).
+ */
+export type EarlyInput = string | Buffer | null | undefined;
+
 /** Set by `open` once the exec request went out: from then on the command may have started. */
 export interface OpenProgress {
   execSent: boolean;
@@ -23,7 +34,7 @@ export interface ChannelOpener {
    * them. Rejects with `ChannelRefusedError` (not started), or a `ConnectionError` whose `started` says
    * whether the exec request had gone out.
    */
-  open<T>(command: string, setup: (channel: ClientChannel) => T, progress?: OpenProgress): Promise<T>;
+  open<T>(command: string, setup: (channel: ClientChannel, inputSent: boolean) => T, progress?: OpenProgress, input?: EarlyInput): Promise<T>;
   /** Tells the opener a channel of this connection just closed. */
   noteChannelClosed(): void;
   /**
@@ -95,10 +106,18 @@ export function createChannelOpener(options: ChannelOpenerOptions): ChannelOpene
   };
 
   /** Sends the exec request on an open channel; settles through `resolve`/`reject`. */
-  const exec = <T>(channel: ClientChannel, command: string, setup: (channel: ClientChannel) => T, progress: OpenProgress | undefined, resolve: (value: T) => void, reject: (error: Error) => void): void => {
+  const exec = <T>(
+    channel: ClientChannel,
+    command: string,
+    setup: (channel: ClientChannel, inputSent: boolean) => T,
+    progress: OpenProgress | undefined,
+    input: EarlyInput,
+    resolve: (value: T) => void,
+    reject: (error: Error) => void,
+  ): void => {
     const readWhenSent = options.bytesRead();
     const sent = requestExec(channel, command, (error) => {
-      if (error === undefined) return resolve(setup(channel));
+      if (error === undefined) return resolve(setup(channel, input !== undefined));
       // ssh2 fails an exec still waiting for its reply this same way when the transport goes away (a reset):
       // only a connection still up really refused it. Its close is reported within the tick, so look after it.
       setImmediate(() => {
@@ -110,6 +129,9 @@ export function createChannelOpener(options: ChannelOpenerOptions): ChannelOpene
     });
     if (sent) {
       if (progress !== undefined) progress.execSent = true;
+      // A refused exec leaves the channel without a process: sshd drops what was sent to it, and we close it.
+      if (input === null) channel.end();
+      else if (input !== undefined) channel.end(input);
       return;
     }
     channel.close();
@@ -155,17 +177,17 @@ export function createChannelOpener(options: ChannelOpenerOptions): ChannelOpene
   };
 
   // One promise per open, retries included: this runs for every command, so no async wrapper around it.
-  const open = <T>(command: string, setup: (channel: ClientChannel) => T, progress?: OpenProgress): Promise<T> =>
+  const open = <T>(command: string, setup: (channel: ClientChannel, inputSent: boolean) => T, progress?: OpenProgress, input?: EarlyInput): Promise<T> =>
     new Promise((resolve, reject) => {
       const spare = spares.pop();
-      if (spare !== undefined) return exec(spare, command, setup, progress, resolve, reject);
+      if (spare !== undefined) return exec(spare, command, setup, progress, input, resolve, reject);
       const fail = (error: Error, attempt: number): void => {
         if (error instanceof ChannelRefusedError) {
           // A spare may hold the session this open was refused: let the command have it.
           const ready = spares.pop();
-          if (ready !== undefined) return exec(ready, command, setup, progress, resolve, reject);
+          if (ready !== undefined) return exec(ready, command, setup, progress, input, resolve, reject);
           if (sparesOpening > spareWaiters.length) {
-            spareWaiters.push((channel) => (channel === undefined ? reject(error) : exec(channel, command, setup, progress, resolve, reject)));
+            spareWaiters.push((channel) => (channel === undefined ? reject(error) : exec(channel, command, setup, progress, input, resolve, reject)));
             return;
           }
         }
@@ -177,12 +199,12 @@ export function createChannelOpener(options: ChannelOpenerOptions): ChannelOpene
       const attemptOpen = (attempt: number): void => {
         // A spare that opened meanwhile serves this command (a refused open may be a spare holding the last session).
         const ready = spares.pop();
-        if (ready !== undefined) return exec(ready, command, setup, progress, resolve, reject);
+        if (ready !== undefined) return exec(ready, command, setup, progress, input, resolve, reject);
         if (!twoStep) return legacyOpen(attempt);
         try {
           const sent = openSpareChannel(client, (error, channel) => {
             if (error !== undefined || channel === undefined) return fail(openFailure(error ?? new Error('no channel')), attempt);
-            exec(channel, command, setup, progress, resolve, reject);
+            exec(channel, command, setup, progress, input, resolve, reject);
           });
           if (!sent) fail(new ConnectionError(notConnectedMessage(target), target, { cause: options.closeError() }), attempt);
         } catch (error) {
@@ -193,7 +215,7 @@ export function createChannelOpener(options: ChannelOpenerOptions): ChannelOpene
       // ssh2 without the internals a two-step open needs: its own exec (the exec request's fate is then unknown).
       const legacyOpen = (attempt: number): void => {
         const callback = (error: Error | undefined, channel: ClientChannel): void => {
-          if (error === undefined) return resolve(setup(channel));
+          if (error === undefined) return resolve(setup(channel, false));
           if (typeof (error as Error & { reason?: unknown }).reason === 'number' || error.message !== 'Unable to exec') return fail(openFailure(error), attempt);
           setImmediate(() => fail(live() ? new ExecRefusedError(execRefusedMessage(target), target, { cause: error }) : mayHaveStarted(lost('the connection closed before sshd confirmed the command', error)), attempt));
         };

@@ -42,11 +42,11 @@ function exitCodeOf(signal: string): number {
 
 /**
  * Runs one command on an open exec channel: collects output (bounded, line callbacks guarded), writes
- * stdin then EOF, and on timeout/abort/overflow kills the remote process group (TERM, then KILL after
+ * stdin then EOF (unless the opener sent them with the exec request), and on timeout/abort/overflow kills the remote process group (TERM, then KILL after
  * `forceKillAfterDelay`, then closes the channel). Resolves for any exit; rejects with `ConnectionError`
  * when no exit status arrived and nobody killed the command (never a made-up 0).
  */
-export function runOnChannel(channel: ClientChannel, spec: ExecSpec, ctx: ChannelRunContext): RunningCommand {
+export function runOnChannel(channel: ClientChannel, spec: ExecSpec, ctx: ChannelRunContext, stdinSent = false): RunningCommand {
   const started = ctx.now();
   let exit: { code: number | null; signal: string | null } | undefined;
   let killReason: KillReason | undefined;
@@ -154,7 +154,8 @@ export function runOnChannel(channel: ClientChannel, spec: ExecSpec, ctx: Channe
   // The exit may have come in the same chunk as the exec reply, before this listener existed.
   exit ??= recordedExit(channel);
   channel.on('close', finish);
-  writeStdin(channel, spec.stdin, (error) => (stdinError = error));
+  // Usually sent already, with the exec request (open-exec-channel.ts: `EarlyInput`).
+  if (!stdinSent) writeStdin(channel, spec.stdin, (error) => (stdinError = error));
 
   const disarm = armKillTriggers(spec, kill);
   return { result, done, kill };
