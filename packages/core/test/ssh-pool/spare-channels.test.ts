@@ -37,6 +37,22 @@ async function timeOneCommand(spareChannels: number): Promise<number> {
   }
 }
 
+/** How long 4 commands at once take on a warm pool, after one earlier burst of 4 (and its spares had time to open). */
+async function timeFourAfterBurst(spareChannels: number): Promise<{ ms: number; outputs: string[] }> {
+  const remote = $.ssh(targetOf(host, { port: proxy.port, knownHosts }), { pool: { spareChannels } });
+  try {
+    await Promise.all([1, 2, 3, 4].map((n) => remote`echo warm ${n}`));
+    await pause(3 * RTT);
+    const started = performance.now();
+    const results = await Promise.all([1, 2, 3, 4].map((n) => remote`echo ${n}`));
+    const ms = performance.now() - started;
+    expect(remote.getPoolStats().connectionsCreated).toBe(1);
+    return { ms, outputs: results.map((result) => result.stdout) };
+  } finally {
+    await remote.closePool();
+  }
+}
+
 describe('spare channels', () => {
   it('a command on a spare costs one round trip; without spares, two (the channel open waits for its confirmation)', async () => {
     const withSpare = await timeOneCommand(1);
@@ -64,6 +80,16 @@ describe('spare channels', () => {
     } finally {
       await remote.closePool();
     }
+  }, 30_000);
+
+  it('after a burst of 4 concurrent commands the connection keeps 4 spares: the next 4 at once each cost one round trip', async () => {
+    const adaptive = await timeFourAfterBurst(1);
+    const without = await timeFourAfterBurst(0);
+    expect(adaptive.outputs).toEqual(['1\n', '2\n', '3\n', '4\n']);
+    expect(adaptive.ms).toBeGreaterThanOrEqual(RTT);
+    // With one spare only the first of the 4 would find one; the other 3 would wait for their channel (≥ 2 × RTT).
+    expect(adaptive.ms).toBeLessThan(1.5 * RTT);
+    expect(without.ms).toBeGreaterThanOrEqual(2 * RTT);
   }, 30_000);
 });
 

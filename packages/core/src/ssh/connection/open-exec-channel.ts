@@ -64,6 +64,13 @@ export interface ChannelOpenerOptions {
  * `MaxSessions`. Such a refusal is retried after these delays, so a `ChannelRefusedError` means "full".
  */
 const RACE_WINDOW_MS = 250;
+
+/**
+ * After a burst of N concurrent channels, the connection keeps up to N spares (not just `spareCount`) for
+ * this long after the burst's peak, so the next burst's commands each find one (one round trip, not two).
+ * Held on an unref'd timer; extra spares are closed when it ends.
+ */
+export const BURST_SPARES_HOLD_MS = 30_000;
 const RACE_RETRY_DELAYS_MS = [20, 60];
 
 /** The same error, marked as for a command that may have started (its exec request had been sent). */
@@ -82,6 +89,10 @@ export function createChannelOpener(options: ChannelOpenerOptions): ChannelOpene
   let spareBudget: () => number = () => 0;
   let onSpareRefused: (held: number) => void = () => undefined;
   let commands = 0;
+  /** Spares the last burst asked for (its peak of concurrent channels) and when it peaked; see `BURST_SPARES_HOLD_MS`. */
+  let burstSpares = 0;
+  let burstAt = Number.NEGATIVE_INFINITY;
+  let burstTimer: NodeJS.Timeout | undefined;
 
   const live = (): boolean => options.isOpen() && options.closeError() === undefined;
   const lost = (reason: string, cause: unknown): ConnectionError =>
@@ -160,8 +171,28 @@ export function createChannelOpener(options: ChannelOpenerOptions): ChannelOpene
     spares.push(channel);
   };
 
+  const endBurst = (): void => {
+    burstTimer = undefined;
+    const left = burstAt + BURST_SPARES_HOLD_MS - options.now();
+    if (left > 0) return armBurstTimer(left);
+    burstSpares = 0;
+    while (spares.length > spareCount) spares.shift()?.close();
+  };
+  const armBurstTimer = (ms: number): void => {
+    burstTimer = setTimeout(endBurst, ms);
+    burstTimer.unref();
+  };
+  /** Notes the channels in use now; a burst above the spares kept raises them (spares on, two-step opens only). */
+  const noteDemand = (): void => {
+    if (spareCount === 0 || commands < 2 || commands < burstSpares) return;
+    burstSpares = commands;
+    burstAt = options.now();
+    if (burstTimer === undefined) armBurstTimer(BURST_SPARES_HOLD_MS);
+  };
+
   const refill = (): void => {
-    while (live() && spares.length + sparesOpening < spareCount && commands + spares.length + sparesOpening < spareBudget()) {
+    const wanted = Math.max(spareCount, burstSpares);
+    while (live() && spares.length + sparesOpening < wanted && commands + spares.length + sparesOpening < spareBudget()) {
       sparesOpening++;
       let sent = false;
       try {
@@ -227,6 +258,11 @@ export function createChannelOpener(options: ChannelOpenerOptions): ChannelOpene
           fail(new ConnectionError(notConnectedMessage(target), target, { cause: error }), attempt);
         }
       };
+      // A spare on its way answers sooner than an open sent now, and keeps the channels within the budget.
+      if (sparesOpening > spareWaiters.length) {
+        spareWaiters.push((channel) => (channel === undefined ? attemptOpen(0) : exec(channel, command, setup, progress, input, resolve, reject)));
+        return;
+      }
       attemptOpen(0);
     });
 
@@ -243,6 +279,7 @@ export function createChannelOpener(options: ChannelOpenerOptions): ChannelOpene
     },
     refill(running) {
       commands = running;
+      noteDemand();
       refill();
     },
     get spares() {
