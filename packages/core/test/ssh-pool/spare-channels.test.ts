@@ -62,6 +62,23 @@ describe('spare channels', () => {
     expect(without).toBeGreaterThanOrEqual(2 * RTT);
   }, 30_000);
 
+  it('back to back, each command finds the spare opened while the previous one ran: one round trip each', async () => {
+    const remote = $.ssh(targetOf(host, { port: proxy.port, knownHosts }));
+    try {
+      await remote`true`;
+      const times: number[] = [];
+      for (let i = 0; i < 4; i += 1) {
+        const started = performance.now();
+        await remote`true`;
+        times.push(performance.now() - started);
+      }
+      // A spare asked for only once the previous command ended would still be on its way: two round trips.
+      expect(Math.max(...times)).toBeLessThan(1.5 * RTT);
+    } finally {
+      await remote.closePool();
+    }
+  }, 30_000);
+
   it('a command reading an empty stdin costs one round trip: its EOF goes right behind the exec request; stdin data arrives whole', async () => {
     const remote = $.ssh(targetOf(host, { port: proxy.port, knownHosts }));
     try {

@@ -192,7 +192,9 @@ export function createChannelOpener(options: ChannelOpenerOptions): ChannelOpene
 
   const refill = (): void => {
     const wanted = Math.max(spareCount, burstSpares);
-    while (live() && spares.length + sparesOpening < wanted && commands + spares.length + sparesOpening < spareBudget()) {
+    // A spare on its way that a command waits for is that command's channel, not a spare.
+    const unclaimed = (): number => spares.length + sparesOpening - spareWaiters.length;
+    while (live() && unclaimed() < wanted && commands + unclaimed() < spareBudget()) {
       sparesOpening++;
       let sent = false;
       try {
