@@ -209,35 +209,29 @@ export function createSshConnection(ctx: SshConnectionContext): SshConnection {
         (channel, inputSent) => {
           // What is left of the command's timeout once its channel is open.
           const remaining = spec.timeout === undefined || givenUp !== undefined ? spec : { ...spec, timeout: Math.max(1, spec.timeout - (ctx.now() - openedAt)) };
-          const started = runOnChannel(channel, remaining, runContext, inputSent);
-          running.add(started);
-          if (givenUp !== undefined) started.kill(givenUp);
-          return started;
-        },
-        progress,
-        earlyInput(spec.stdin),
-      );
-      opener.refill(openChannels);
-      opening.then(
-        (run) => {
-          void run.done.then(() => {
+          // Settled here, inside ssh2's callback, not one promise later: a command is mostly such per-command work.
+          const run = runOnChannel(channel, remaining, runContext, inputSent, () => {
             running.delete(run);
             opener.noteChannelClosed();
             openChannels--;
             release();
             opener.refill(openChannels);
           });
-          if (givenUp !== undefined) return;
+          running.add(run);
+          if (givenUp !== undefined) return run.kill(givenUp);
           stopWaiting();
           run.result.then(resolve, reject);
         },
-        (error: unknown) => {
-          stopWaiting();
-          openChannels--;
-          release();
-          if (givenUp === undefined) reject(error instanceof Error ? error : new Error(String(error)));
-        },
+        progress,
+        earlyInput(spec.stdin),
       );
+      opener.refill(openChannels);
+      opening.then(undefined, (error: unknown) => {
+        stopWaiting();
+        openChannels--;
+        release();
+        if (givenUp === undefined) reject(error instanceof Error ? error : new Error(String(error)));
+      });
     });
   };
 

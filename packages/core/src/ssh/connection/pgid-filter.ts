@@ -10,6 +10,18 @@ function startsWithMarker(buffer: Buffer, start: number, end: number): boolean {
   return end - start > MARKER.length && buffer.compare(MARKER, 0, MARKER.length, start, start + MARKER.length) === 0;
 }
 
+/** The number written in ASCII digits in `buffer[start, end)`, or -1 if that is not only digits (read as bytes: no string per command). */
+function digitsAt(buffer: Buffer, start: number, end: number): number {
+  if (end - start > 15) return -1;
+  let value = 0;
+  for (let i = start; i < end; i++) {
+    const digit = (buffer[i] as number) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
 export interface PgidFilter {
   write(chunk: Buffer): void;
   /** Flushes what is still held back. */
@@ -34,13 +46,13 @@ export function createPgidFilter(onPgid: (pgid: number) => void, passThrough: (c
       held = held.length === 0 ? chunk : Buffer.concat([held, chunk]);
       let start = 0;
       for (let newline = held.indexOf(10); newline !== -1; newline = held.indexOf(10, start)) {
-        const digits = startsWithMarker(held, start, newline) ? held.subarray(start + MARKER.length, newline).toString('latin1') : '';
-        if (/^\d+$/.test(digits)) {
+        const pgid = startsWithMarker(held, start, newline) ? digitsAt(held, start + MARKER.length, newline) : -1;
+        if (pgid >= 0) {
           const before = held.subarray(0, start);
           const after = held.subarray(newline + 1);
           held = undefined;
           if (before.length > 0) passThrough(before);
-          onPgid(Number(digits));
+          onPgid(pgid);
           if (after.length > 0) passThrough(after);
           return;
         }

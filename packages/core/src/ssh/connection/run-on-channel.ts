@@ -24,8 +24,6 @@ export interface ChannelRunContext {
 export interface RunningCommand {
   /** The command's outcome: settles at its exit, or at most `SETTLE_AFTER_KILL_MS` after a kill began. */
   readonly result: Promise<ExecResult>;
-  /** Resolves once the channel is really closed (a kill on a silent transport can take its full bounded sequence). */
-  readonly done: Promise<void>;
   kill(reason: KillReason): void;
 }
 
@@ -44,9 +42,10 @@ function exitCodeOf(signal: string): number {
  * Runs one command on an open exec channel: collects output (bounded, line callbacks guarded), writes
  * stdin then EOF (unless the opener sent them with the exec request), and on timeout/abort/overflow kills the remote process group (TERM, then KILL after
  * `forceKillAfterDelay`, then closes the channel). Resolves for any exit; rejects with `ConnectionError`
- * when no exit status arrived and nobody killed the command (never a made-up 0).
+ * when no exit status arrived and nobody killed the command (never a made-up 0). `onClosed` runs once the
+ * channel is really closed (a kill on a silent transport can take its full bounded sequence).
  */
-export function runOnChannel(channel: ClientChannel, spec: ExecSpec, ctx: ChannelRunContext, stdinSent = false): RunningCommand {
+export function runOnChannel(channel: ClientChannel, spec: ExecSpec, ctx: ChannelRunContext, stdinSent: boolean, onClosed: () => void): RunningCommand {
   const started = ctx.now();
   let exit: { code: number | null; signal: string | null } | undefined;
   let killReason: KillReason | undefined;
@@ -54,11 +53,12 @@ export function runOnChannel(channel: ClientChannel, spec: ExecSpec, ctx: Channe
   let stdinError: unknown;
   let pgid: number | undefined;
   let finished = false;
-  const timers: NodeJS.Timeout[] = [];
+  // Only a killed command arms timers: no array for the others.
+  let timers: NodeJS.Timeout[] | undefined;
   const later = (ms: number, fn: () => void): void => {
     const timer = setTimeout(fn, ms);
     timer.unref();
-    timers.push(timer);
+    (timers ??= []).push(timer);
   };
 
   const signalRemote = (name: RemoteSignal): void => {
@@ -93,8 +93,6 @@ export function runOnChannel(channel: ClientChannel, spec: ExecSpec, ctx: Channe
   let settle: { resolve: (result: ExecResult) => void; reject: (error: unknown) => void } | undefined;
   let settled = false;
   const result = new Promise<ExecResult>((resolve, reject) => (settle = { resolve, reject }));
-  let closed: () => void = () => undefined;
-  const done = new Promise<void>((resolve) => (closed = resolve));
 
   const resolveWith = (value: ExecResult): void => {
     if (settled) return;
@@ -126,12 +124,12 @@ export function runOnChannel(channel: ClientChannel, spec: ExecSpec, ctx: Channe
   function finish(): void {
     if (finished) return;
     finished = true;
-    for (const timer of timers) clearTimeout(timer);
+    if (timers !== undefined) for (const timer of timers) clearTimeout(timer);
     disarm();
     pgidFilter.end();
     stdout.end();
     stderr.end();
-    closed();
+    onClosed();
     const failure = streams.callbackFailure();
     if (failure !== undefined) return rejectWith(failure.error);
     if (exit === undefined && (killReason === undefined || !ctx.transportOpen())) {
@@ -158,7 +156,7 @@ export function runOnChannel(channel: ClientChannel, spec: ExecSpec, ctx: Channe
   if (!stdinSent) writeStdin(channel, spec.stdin, (error) => (stdinError = error));
 
   const disarm = armKillTriggers(spec, kill);
-  return { result, done, kill };
+  return { result, kill };
 }
 
 function writeStdin(channel: ClientChannel, stdin: ExecSpec['stdin'], onError: (error: unknown) => void): void {
