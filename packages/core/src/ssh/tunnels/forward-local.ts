@@ -4,6 +4,7 @@
  * Each connection through the tunnel is one lease of the pool: it waits in the pool's queue when every
  * channel is taken, or gets a new pooled connection (up to `max`), exactly as a command does.
  */
+import { setMaxListeners } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import { AcquireTimeoutError, CircuitOpenError, ConfigError, ConnectionError, PoolClosedError, PoolExhaustedError, TunnelError, type TunnelProblem } from '@rexec/adapters';
 import type { Client, ClientChannel } from 'ssh2';
@@ -54,6 +55,8 @@ export async function openForward(channels: ChannelLeases, to: ForwardTarget, op
   const cutters = new Set<() => void>();
   /** Aborts the lease waits of connections not carried yet when the tunnel closes. */
   const closing = new AbortController();
+  // Every open connection listens on it (50 at once is ordinary for a tunnel): no leak warning past 10.
+  setMaxListeners(0, closing.signal);
   let closed = false;
   let accepting = true;
   let description = `127.0.0.1:? → ${farEnd}`;
