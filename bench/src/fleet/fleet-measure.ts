@@ -14,7 +14,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync, readSync, readdirSync, statSync } from 'node:fs';
 import type { ServerInfo } from '../child/protocol.js';
 import { reapedChildrenCpuMicros } from '../scenarios/cpu.js';
-import { parseProcStat, treeTicks } from '../scenarios/server-watch.js';
+import { readStats, treeTicks } from '../scenarios/server-watch.js';
 import { countDroppedHandshakes } from './fleet-output.js';
 
 const USER_HZ = 100;
@@ -47,30 +47,10 @@ export interface RunSpec {
   readonly servers: readonly ServerInfo[];
 }
 
-interface ProcStat {
-  readonly pid: number;
-  readonly ppid: number;
-  readonly ticks: number;
-}
-
-function procStats(): ProcStat[] {
-  const stats: ProcStat[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = parseProcStat(Number(entry), readFileSync(`/proc/${entry}/stat`, 'utf8'));
-      if (stat !== undefined) stats.push(stat);
-    } catch {
-      // exited while we looked
-    }
-  }
-  return stats;
-}
-
 /** CPU µs of every server's tree, and how many processes are below the listeners (live sessions). */
 export function sshdSnapshot(servers: readonly ServerInfo[]): { cpuMicros: number | undefined; sessions: number } {
   try {
-    const stats = procStats();
+    const stats = readStats();
     let ticks = 0;
     let sessions = 0;
     for (const { pid } of servers) {

@@ -14,7 +14,7 @@ import type { ServerInfo } from '../child/protocol.js';
 
 const USER_HZ = 100;
 
-interface ProcStat {
+export interface ProcStat {
   readonly pid: number;
   readonly ppid: number;
   readonly ticks: number;
@@ -29,7 +29,8 @@ export function parseProcStat(pid: number, text: string): ProcStat | undefined {
   return Number.isFinite(ppid) && Number.isFinite(ticks) ? { pid, ppid, ticks } : undefined;
 }
 
-function readStats(): ProcStat[] {
+/** Every process's pid, parent and CPU ticks, from /proc. */
+export function readStats(): ProcStat[] {
   const stats: ProcStat[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
