@@ -11,10 +11,10 @@
  *   anything of that group still alive when it exits is killed too.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync, readSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import type { ServerInfo } from '../child/protocol.js';
 import { reapedChildrenCpuMicros } from '../scenarios/cpu.js';
-import { readStats, treeTicks } from '../scenarios/server-watch.js';
+import { logSince, logSize, readStats, treeTicks } from '../scenarios/server-watch.js';
 import { countDroppedHandshakes } from './fleet-output.js';
 
 const USER_HZ = 100;
@@ -74,30 +74,6 @@ export async function waitForQuietServers(servers: readonly ServerInfo[], limitM
   while (performance.now() < deadline && sshdSnapshot(servers).sessions > 0) await new Promise((resolve) => setTimeout(resolve, 50));
 }
 
-const logSize = (path: string): number => {
-  try {
-    return statSync(path).size;
-  } catch {
-    return 0;
-  }
-};
-
-function logSince(path: string, offset: number): string {
-  try {
-    const size = statSync(path).size;
-    const buffer = Buffer.alloc(Math.max(0, size - offset));
-    const fd = openSync(path, 'r');
-    try {
-      readSync(fd, buffer, 0, buffer.length, offset);
-    } finally {
-      closeSync(fd);
-    }
-    return buffer.toString('utf8');
-  } catch {
-    return '';
-  }
-}
-
 /** The pids of `root` and its descendants (each process's children, from /proc/PID/task/*\/children). */
 function treePids(root: number): number[] {
   const pids: number[] = [];
@@ -139,7 +115,7 @@ const killGroup = (pid: number | undefined): void => {
 
 export async function runMeasured(spec: RunSpec): Promise<MeasuredRun> {
   await waitForQuietServers(spec.servers);
-  const logOffsets = spec.servers.map((server) => logSize(server.logPath));
+  const logOffsets = spec.servers.map((server) => logSize(server.logPath) ?? 0);
   const sshdBefore = sshdSnapshot(spec.servers).cpuMicros;
   const cpuBefore = reapedChildrenCpuMicros();
   const started = performance.now();
@@ -173,7 +149,7 @@ export async function runMeasured(spec: RunSpec): Promise<MeasuredRun> {
   const treeCpuMs = (reapedChildrenCpuMicros() - cpuBefore) / 1000;
   await waitForQuietServers(spec.servers);
   const sshdAfter = sshdSnapshot(spec.servers).cpuMicros;
-  const dropped = spec.servers.reduce((sum, server, i) => sum + countDroppedHandshakes(logSince(server.logPath, logOffsets[i] ?? 0)), 0);
+  const dropped = spec.servers.reduce((sum, server, i) => sum + countDroppedHandshakes(logSince(server.logPath, logOffsets[i] ?? 0) ?? ''), 0);
   const status = error !== undefined ? 'crashed' : hung ? 'hung' : 'ok';
   const reason = error !== undefined ? `could not start: ${error.message}` : hung ? `no exit after ${spec.timeoutMs} ms; killed` : undefined;
   return {

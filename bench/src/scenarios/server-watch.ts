@@ -69,7 +69,8 @@ export function serverCpuMicros(pid: number): number | undefined {
   }
 }
 
-const logSize = (path: string): number | undefined => {
+/** The size of a server's log now (undefined: unreadable), to read what it adds from there with logSince. */
+export const logSize = (path: string): number | undefined => {
   try {
     return statSync(path).size;
   } catch {
@@ -77,7 +78,8 @@ const logSize = (path: string): number | undefined => {
   }
 };
 
-function logSince(path: string, offset: number): string | undefined {
+/** What the log at `path` holds past `offset` (undefined: unreadable). */
+export function logSince(path: string, offset: number): string | undefined {
   try {
     const size = statSync(path).size;
     const buffer = Buffer.alloc(Math.max(0, size - offset));
