@@ -225,7 +225,12 @@ export class Pool<T> implements ResourcePool<T> {
   /** No connect attempt starts before this clock time (after a failed one). */
   private retryAt = 0;
   /** When the last connect attempt failed: attempts started before it were of the same wave. */
-  private lastFailureAt = Number.NEGATIVE_INFINITY;
+  /**
+   * Failed waves of connect attempts so far. An attempt belongs to the wave current when it started: its
+   * failure starts a new wave only if none failed since (event order, not clock time: attempts of one wave start
+   * a millisecond or two apart and a refused connect fails within one).
+   */
+  private failedWaves = 0;
   private pumping = false;
   private again = false;
   private readonly timers: Array<TimerHandle | undefined> = [];
@@ -797,12 +802,14 @@ export class Pool<T> implements ResourcePool<T> {
     const attempts = this.options.retryFailed ? 1 + this.options.retryAttempts : 1;
     const clock = this.options.clock;
     for (let attempt = 1; ; attempt += 1) {
-      const wait = this.options.retryFailed ? this.retryAt - clock.now() : 0;
-      if (wait > 0) {
+      // Until `retryAt`, looked at again after each sleep: a wave that failed while this cycle slept moved it
+      // on, and an attempt started before it would be a failure of its own (a wave counted twice).
+      for (let wait = this.options.retryFailed ? this.retryAt - clock.now() : 0; wait > 0; wait = this.retryAt - clock.now()) {
         await sleep(clock, wait, this.closing.signal);
         if (!this.createNeeded() || this.breaker.state().kind === 'open') return { ok: false, error: this.lastCreateError ?? new PoolClosedError(this.target) };
       }
       const startedAt = clock.now();
+      const wave = this.failedWaves;
       const slot = await this.engine.create();
       if (slot.ok) {
         this.breaker.recordSuccess();
@@ -812,10 +819,13 @@ export class Pool<T> implements ResourcePool<T> {
       }
       this.lastCreateError = slot.error;
       if (isPermanentFailure(slot.error)) return slot;
-      this.breaker.recordFailure(startedAt);
-      // The first failure of a wave sets when the next attempts may start; the others of the wave wait for it.
-      if (startedAt >= this.lastFailureAt) this.retryAt = clock.now() + jittered(this.options.retryDelay);
-      this.lastFailureAt = clock.now();
+      // The first failure of a wave counts for the breaker and sets when the next attempts may start; the
+      // others of the wave wait for that.
+      if (wave === this.failedWaves) {
+        this.failedWaves += 1;
+        this.breaker.recordFailure(startedAt);
+        this.retryAt = clock.now() + jittered(this.options.retryDelay);
+      }
       if (attempt >= attempts || !this.createNeeded() || this.breaker.state().kind !== 'closed') return slot;
     }
   }

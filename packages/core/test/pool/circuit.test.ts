@@ -89,6 +89,23 @@ describe('the pool behind its circuit breaker', () => {
     await pool.clear();
   });
 
+  it('counts creates of one wave once even when they started in different milliseconds (refused within one)', async () => {
+    const factory = fakeFactory({ failWith: refused, delay: 1 });
+    const pool = createPool(factory, { maxConnecting: 2, retryFailed: false, circuitBreaker: { threshold: 2 } });
+    const first = outcome(pool.acquire());
+    // The first create's refusal is due now, but not yet seen when the second create starts, a millisecond later.
+    vi.advanceTimersByTime(1);
+    const second = outcome(pool.acquire());
+    await vi.advanceTimersByTimeAsync(5);
+    expect([first.current, second.current]).toEqual([
+      { status: 'rejected', reason: refused },
+      { status: 'rejected', reason: refused },
+    ]);
+    expect(factory.callTimes[1]! - factory.callTimes[0]!).toBe(1);
+    expect(pool.stats().circuit).toBe('closed');
+    await pool.clear();
+  });
+
   it('counts four parallel creates that fail together once, and failures in sequence each', async () => {
     const factory = fakeFactory({ failWith: refused, delay: 50 });
     const pool = createPool(factory, { maxConnecting: 4, retryFailed: false, circuitBreaker: { threshold: 5 } });
