@@ -189,7 +189,7 @@ export class Command extends Promise<ProcessOutput> implements AsyncIterable<str
    * remotely the remote group, as a timeout does — then SIGKILL after the grace delay if anything is left.
    * It settles as canceled (`CommandError` with `isCanceled`, or resolves with `.nothrow()`), and is not
    * retried. Called before it starts, it never runs. Returns false when it had already settled or been killed.
-   * The ssh2 transport always sends SIGTERM then SIGKILL, whatever `signal` asks (docs/commands.md#kill).
+   * What each transport sends: docs/commands.md#kill-ending-a-running-command.
    */
   kill(signal: NodeJS.Signals = 'SIGTERM'): boolean {
     const name = validateSignalName(signal, 'signal', '.kill(signal)');
