@@ -11,7 +11,8 @@ import { knownHostsFor, startFaultProxy, testHost, type FaultProxy } from '@rexe
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { $ } from '../../src/index.js';
 import { targetOf } from '../ssh-pool/support.js';
-import { eventually, expectNoLeftovers, failure, mountTmpfs, namesIn, tempDir } from './support.js';
+import { eventually } from '../support/eventually.js';
+import { expectNoLeftovers, failure, mountTmpfs, namesIn, tempDir } from './support.js';
 
 const host = testHost();
 const remote = $.ssh(targetOf(host));

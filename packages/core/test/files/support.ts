@@ -96,20 +96,6 @@ export function expectNoLeftovers(dir: string): void {
   expect(namesIn(dir).filter((name) => name.includes('.rexec-'))).toEqual([]);
 }
 
-/** Waits until `check` passes (a remote cleanup runs in its own time), at most `ms`. */
-export async function eventually(check: () => void, ms = 5_000): Promise<void> {
-  const until = Date.now() + ms;
-  for (;;) {
-    try {
-      check();
-      return;
-    } catch (error) {
-      if (Date.now() > until) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-}
-
 /** Mounts a tmpfs of `size` (e.g. `'1m'`) at a new directory; `ro` mounts it read-only. Needs root. */
 export function mountTmpfs(size: string, readOnly = false): { dir: string; unmount: () => void } {
   const dir = join(tempDir(), 'mnt');

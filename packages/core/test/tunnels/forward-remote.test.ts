@@ -7,6 +7,7 @@ import { connect } from 'node:net';
 import { knownHostsFor, startFaultProxy, testHost } from '@rexec/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { $, TunnelError } from '../../src/index.js';
+import { eventually } from '../support/eventually.js';
 import { targetOf } from '../ssh-pool/support.js';
 import { echoRounds, refused, startEchoServer, type EchoServer } from './support.js';
 
@@ -18,20 +19,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await echo.close();
 });
-
-/** Waits until `check` passes, at most `ms`. */
-async function eventually(check: () => Promise<void> | void, ms = 5_000): Promise<void> {
-  const until = Date.now() + ms;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (error) {
-      if (Date.now() > until) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-}
 
 describe('forwardRemote', () => {
   it('remotePort 0: the server picks a port; connections there reach the local server; close() stops listening', async () => {
